@@ -1,0 +1,39 @@
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup system-packages-run system-packages-test bench messages clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+system-packages-run:
+	scripts/system-packages.sh run
+
+system-packages-test:
+	scripts/system-packages.sh test
+
+setup: system-packages-run $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py dev_bootstrap
+
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: system-packages-test $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest
+
+bench: system-packages-run $(VENV)/.installed
+	$(PY) bench/pdf_batch.py
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 staticfiles

@@ -1,0 +1,187 @@
+"""Campaigns, their letter texts, the outbox of letters, and anonymous contact counts."""
+
+import secrets
+
+from django.conf import global_settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from embassies.models import Office
+
+LANGUAGE_CHOICES = global_settings.LANGUAGES
+
+
+class ReplyCapture(models.TextChoices):
+    REPLY_TO = "reply_to", _("Put the letter's reply address in Reply-To")
+    CC = "cc", _("Put the letter's reply address in Cc")
+    OFF = "off", _("Do not capture replies")
+
+
+class Campaign(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    target = models.CharField(_("law or cause"), max_length=200, help_text=_("What the campaign is against or for."))
+    sending_country = CountryField(_("sending state"), help_text=_("The state whose offices receive the letters."))
+    is_open = models.BooleanField(_("open"), default=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    from_email = models.EmailField(
+        _("sender address"), help_text=_("The campaign's own address; the supporter's name is its display name.")
+    )
+    reply_capture = models.CharField(
+        _("reply capture"), max_length=10, choices=ReplyCapture.choices, default=ReplyCapture.REPLY_TO
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="campaign_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LetterTemplate(models.Model):
+    """The letter in one language. Placeholders: see campaign.rendering.PLACEHOLDERS."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="templates")
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    closing = models.CharField(_("closing"), max_length=100, help_text=_("Added before the signature."))
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        ordering = ["campaign", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "language"], name="template_one_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} ({self.language})"
+
+
+class Submission(models.Model):
+    """What a supporter asked for through the email channel. Personal data: erased after retention."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions")
+    language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES)
+    name = models.CharField(max_length=100, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    sender_hash = models.CharField(
+        max_length=64, db_index=True, help_text="Keyed hash of the email address; survives erasure for dedupe."
+    )
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    personal_paragraph = models.TextField(blank=True)
+    send_copy = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.campaign})"
+
+
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    BOUNCED = "bounced", _("Bounced")
+    COMPLAINED = "complained", _("Marked as spam")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed")
+
+
+# A confirmed letter in one of these states blocks another to the same office from the same sender.
+LIVE_LETTER_STATUSES = [
+    LetterStatus.QUEUED,
+    LetterStatus.SENDING,
+    LetterStatus.SENT,
+    LetterStatus.DELIVERED,
+    LetterStatus.BOUNCED,
+    LetterStatus.COMPLAINED,
+]
+
+
+def reply_token_new() -> str:
+    return secrets.token_urlsafe(18).lower().replace("_", "x").replace("-", "y")
+
+
+class Letter(models.Model):
+    """One letter to one office: the outbox row."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="letters")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="letters")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    sender_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=LetterStatus.choices, default=LetterStatus.PENDING)
+    failure_reason = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    esp_message_id = models.CharField(max_length=200, blank=True, db_index=True)
+    reply_token = models.CharField(max_length=40, unique=True, default=reply_token_new)
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        indexes = [models.Index(fields=["status", "status_changed_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "office"], name="letter_one_per_office_per_submission"),
+            models.UniqueConstraint(
+                fields=["campaign", "office", "sender_hash"],
+                condition=Q(status__in=LIVE_LETTER_STATUSES),
+                name="letter_never_twice_to_an_office",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} → {self.office_id} ({self.status})"
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL_SENT = "email_sent", _("Email sent")
+    EMAIL_DELIVERED = "email_delivered", _("Email delivered")
+    PDF = "pdf", _("PDF printed")
+    POST = "post", _("Letter posted")
+    MAILTO = "mailto", _("Sent from own mail app")
+    CALL = "call", _("Phone call")
+    FAX = "fax", _("Fax")
+
+
+class ContactEvent(models.Model):
+    """An anonymous count of contacts with an office. Holds no personal data, so it is kept."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="contact_events")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20, choices=ContactChannel.choices)
+    quantity = models.PositiveIntegerField(default=1)
+    occurred_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [models.Index(fields=["campaign", "office", "channel"])]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="contact_quantity_positive")]

@@ -1,0 +1,1 @@
+"""Models of group batches arrive with the printing issue."""

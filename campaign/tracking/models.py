@@ -1,0 +1,1 @@
+"""Models of replies and call scripts arrive with the tracking issue."""

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("embassies/", include("embassies.urls")),
+    path("print/", include("campaign.printing.urls")),
+    path("progress/", include("campaign.tracking.urls")),
+    path("webhooks/anymail/", include("anymail.urls")),
+    path("", include("campaign.urls")),
+]
+
+if settings.DEBUG and settings.DEV_MAILBOX_DIR:
+    urlpatterns.insert(0, path("dev/mailbox/", include("config.devmailbox.urls")))

@@ -1,0 +1,173 @@
+"""The directory: diplomatic offices of a sending state in a host country."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .phones import phone_format
+
+
+class OfficeKind(models.TextChoices):
+    EMBASSY = "embassy", _("Embassy")
+    CONSULATE_GENERAL = "consulate_general", _("Consulate general")
+    CONSULATE = "consulate", _("Consulate")
+    HONORARY_CONSULATE = "honorary_consulate", _("Honorary consulate")
+    MISSION = "mission", _("Permanent mission")
+
+
+class HeadTitle(models.TextChoices):
+    """The head of the office, which the letter's salutation is made from."""
+
+    AMBASSADOR = "ambassador", _("Ambassador")
+    CHARGE_D_AFFAIRES = "charge_d_affaires", _("Chargé d'affaires")
+    CONSUL_GENERAL = "consul_general", _("Consul General")
+    CONSUL = "consul", _("Consul")
+    HONORARY_CONSUL = "honorary_consul", _("Honorary Consul")
+    PERMANENT_REPRESENTATIVE = "permanent_representative", _("Permanent Representative")
+
+
+DEFAULT_HEAD_TITLE = {
+    OfficeKind.EMBASSY: HeadTitle.AMBASSADOR,
+    OfficeKind.CONSULATE_GENERAL: HeadTitle.CONSUL_GENERAL,
+    OfficeKind.CONSULATE: HeadTitle.CONSUL,
+    OfficeKind.HONORARY_CONSULATE: HeadTitle.HONORARY_CONSUL,
+    OfficeKind.MISSION: HeadTitle.PERMANENT_REPRESENTATIVE,
+}
+
+
+class OfficeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def verified(self):
+        return self.filter(verified_on__isnull=False)
+
+    def emailable(self):
+        """Offices whose primary email may receive campaign mail."""
+        return self.active().verified().exclude(email="").filter(email_flagged_at__isnull=True)
+
+
+class Office(models.Model):
+    sending_country = CountryField(_("sending state"), db_index=True)
+    host_country = CountryField(_("host country"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OfficeKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    head_title = models.CharField(_("head-of-mission title"), max_length=32, choices=HeadTitle.choices)
+
+    street_lines = models.TextField(_("street lines"), blank=True, help_text=_("One line per row."))
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    address_country = CountryField(_("country of the postal address"), blank=True)
+    consular_district = models.TextField(_("consular district"), blank=True)
+
+    email = models.EmailField(_("primary email"), blank=True)
+    other_emails = models.TextField(_("other email addresses"), blank=True, help_text=_("One per line."))
+    email_flagged_at = models.DateTimeField(
+        _("email flagged for review"), null=True, blank=True, help_text=_("Set when mail to it bounced.")
+    )
+    email_flag_reason = models.CharField(_("why the email is flagged"), max_length=300, blank=True)
+
+    phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True)
+    fax = models.CharField(_("fax (E.164)"), max_length=20, blank=True)
+    numbers_need_review = models.BooleanField(
+        _("numbers need review"),
+        default=False,
+        help_text=_("A phone or fax number has a country code other than the host country's."),
+    )
+
+    website = models.URLField(_("website"), blank=True)
+    contact_form_url = models.URLField(_("contact form URL"), blank=True)
+    languages = models.CharField(
+        _("letter languages"),
+        max_length=100,
+        blank=True,
+        help_text=_("Language codes letters may be written in, separated by commas, e.g. uk,en,cs."),
+    )
+
+    source = models.TextField(_("source"), blank=True, help_text=_("URL or description of where the facts come from."))
+    source_date = models.CharField(_("source date"), max_length=100, blank=True)
+    wikidata_id = models.CharField(_("Wikidata id"), max_length=20, blank=True)
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    verified_by = models.CharField(_("verified by"), max_length=150, blank=True)
+    active = models.BooleanField(_("active"), default=True, help_text=_("Closed offices stay for history."))
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["host_country", "kind", "city", "name"]
+        indexes = [models.Index(fields=["host_country", "sending_country", "active"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata_id"], condition=~Q(wikidata_id=""), name="office_unique_wikidata_id"
+            ),
+            models.UniqueConstraint(
+                fields=["sending_country", "host_country", "kind", "city", "name"], name="office_unique_identity"
+            ),
+            models.CheckConstraint(condition=~Q(sending_country=models.F("host_country")), name="office_abroad"),
+            models.CheckConstraint(
+                condition=Q(kind__in=OfficeKind.values), name="office_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(head_title__in=HeadTitle.values), name="office_head_title_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__startswith="+"), name="office_phone_e164"
+            ),
+            models.CheckConstraint(condition=Q(fax="") | Q(fax__startswith="+"), name="office_fax_e164"),
+            models.CheckConstraint(
+                condition=Q(verified_on__isnull=False) | Q(verified_by=""), name="office_verifier_needs_date"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="office_name_not_empty"),
+            models.CheckConstraint(condition=~Q(city=""), name="office_city_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_on is not None
+
+    @property
+    def can_receive_email(self) -> bool:
+        return bool(self.active and self.is_verified and self.email and self.email_flagged_at is None)
+
+    @property
+    def street_line_list(self) -> list[str]:
+        return [line.strip() for line in self.street_lines.splitlines() if line.strip()]
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+    @property
+    def other_email_list(self) -> list[str]:
+        return [line.strip() for line in self.other_emails.splitlines() if line.strip()]
+
+    @property
+    def postal_address_lines(self) -> list[str]:
+        """The lines a letter's window shows, without the recipient's name."""
+        country = self.address_country or self.host_country
+        return [*self.street_line_list, f"{self.postcode} {self.city}".strip(), str(country.name).upper()]
+
+    @property
+    def phone_international(self) -> str:
+        return phone_format(self.phone)
+
+    @property
+    def phone_national(self) -> str:
+        return phone_format(self.phone, national=True)
+
+    @property
+    def fax_international(self) -> str:
+        return phone_format(self.fax)
+
+    @property
+    def fax_national(self) -> str:
+        return phone_format(self.fax, national=True)
