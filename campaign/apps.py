@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CampaignConfig(AppConfig):
     name = "campaign"
     verbose_name = _("Campaigns and letters")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects signal receivers)

@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import global_settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,18 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} ({self.language})"
+
+    def clean(self) -> None:
+        from .rendering import template_placeholders_validate
+
+        errors = {}
+        for field in ("subject", "body"):
+            try:
+                template_placeholders_validate(getattr(self, field))
+            except ValidationError as error:
+                errors[field] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class Submission(models.Model):
@@ -185,3 +198,15 @@ class ContactEvent(models.Model):
         verbose_name_plural = _("contacts")
         indexes = [models.Index(fields=["campaign", "office", "channel"])]
         constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="contact_quantity_positive")]
+
+
+class WebhookEvent(models.Model):
+    """An ESP tracking event already applied; seeing its key again changes nothing."""
+
+    key = models.CharField(max_length=64, unique=True, help_text="The ESP's event id, or a hash of the event.")
+    event_type = models.CharField(max_length=30)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")

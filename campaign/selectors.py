@@ -3,10 +3,20 @@
 import datetime
 from collections.abc import Iterable
 
-from embassies.models import Office
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django_countries import countries
 
-from .models import LetterTemplate
+from embassies.models import Office, OfficeKind
+
+from .models import LIVE_LETTER_STATUSES, Campaign, Letter, LetterTemplate, Submission
 from .rendering import RenderedLetter, letter_render
+
+# Embassy first, then consulates, honorary consulates last: the order supporters read the list in.
+KIND_ORDER = Case(
+    *[When(kind=kind, then=Value(rank)) for rank, kind in enumerate(OfficeKind.values)],
+    default=Value(len(OfficeKind.values)),
+    output_field=IntegerField(),
+)
 
 
 def letter_drafts_render(
@@ -38,3 +48,52 @@ def letter_drafts_render(
         )
         for office in offices
     ]
+
+
+def campaign_list_open() -> list[Campaign]:
+    return list(Campaign.objects.filter(is_open=True).order_by("-created_at"))
+
+
+def campaign_get_open(*, slug: str) -> Campaign | None:
+    return Campaign.objects.filter(slug=slug, is_open=True).first()
+
+
+def campaign_host_countries(*, campaign: Campaign) -> list[tuple[str, str]]:
+    """(code, name) of every country with an active office of the campaign's sending state, by name."""
+    codes = (
+        Office.objects.active()
+        .filter(sending_country=campaign.sending_country)
+        .values_list("host_country", flat=True)
+        .distinct()
+    )
+    return sorted(((str(code), str(countries.name(code))) for code in codes), key=lambda pair: pair[1])
+
+
+def campaign_languages(*, campaign: Campaign) -> list[str]:
+    return list(campaign.templates.values_list("language", flat=True))
+
+
+def office_queryset_for_letter(*, campaign: Campaign, host_country: str) -> QuerySet[Office]:
+    """The offices a supporter in host_country may write to: the only source of recipients."""
+    return (
+        Office.objects.active()
+        .filter(sending_country=campaign.sending_country, host_country=host_country.upper())
+        .order_by(KIND_ORDER, "city", "name")
+    )
+
+
+def letter_offices_already_written(*, campaign: Campaign, sender_hash: str, offices: Iterable[Office]) -> list[Office]:
+    """Offices this sender already has a live letter to in this campaign."""
+    office_ids = set(
+        Letter.objects.filter(
+            campaign=campaign,
+            sender_hash=sender_hash,
+            office__in=list(offices),
+            status__in=LIVE_LETTER_STATUSES,
+        ).values_list("office_id", flat=True)
+    )
+    return [office for office in offices if office.pk in office_ids]
+
+
+def letter_list_for_submission(*, submission: Submission) -> list[Letter]:
+    return list(submission.letters.select_related("office").order_by("office__kind", "office__city"))

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from . import views
+
 app_name = "devmailbox"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mailbox_list, name="list"),
+    path("<str:name>/", views.mailbox_message, name="message"),
+]

@@ -108,7 +108,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "letters-sweep": {"task": "campaign.tasks.letters_sweep_task", "schedule": 120.0},
+    "submissions-unconfirmed-delete": {"task": "campaign.tasks.submissions_unconfirmed_delete_task", "schedule": 3600.0},
+    "submissions-personal-data-erase": {"task": "campaign.tasks.submissions_personal_data_erase_task", "schedule": 3600.0},
+}
+
+# Sending letters. The sweep's "sending" threshold must exceed the send task's hard time limit.
+LETTER_SEND_MAX_RETRIES = env_int("LETTER_SEND_MAX_RETRIES", 6)
+LETTER_SEND_MAX_ATTEMPTS = env_int("LETTER_SEND_MAX_ATTEMPTS", 10)
+LETTER_SEND_TIME_LIMIT_SECONDS = env_int("LETTER_SEND_TIME_LIMIT_SECONDS", 120)
+LETTER_RETRY_BACKOFF_SECONDS = env_int("LETTER_RETRY_BACKOFF_SECONDS", 30)
+LETTER_RETRY_BACKOFF_MAX_SECONDS = env_int("LETTER_RETRY_BACKOFF_MAX_SECONDS", 600)
+LETTER_SWEEP_QUEUED_AFTER_SECONDS = env_int("LETTER_SWEEP_QUEUED_AFTER_SECONDS", 900)
+LETTER_SWEEP_SENDING_AFTER_SECONDS = env_int("LETTER_SWEEP_SENDING_AFTER_SECONDS", 600)
+CELERY_BEAT_SCHEDULE["tracking-reply-survey"] = {"task": "tracking.reply_survey_send_due", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["tracking-reply-purge"] = {"task": "tracking.reply_content_purge", "schedule": 6 * 3600.0}
 
 # Email. The ESP is chosen by settings (EMAIL_BACKEND + ANYMAIL).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "anymail.backends.postmark.EmailBackend")
@@ -120,8 +135,35 @@ ANYMAIL = {
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "letters@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Absolute links in emails (confirmation, status page) start with this.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The double opt-in link expires after this many hours.
+CONFIRMATION_MAX_AGE_HOURS = env_int("CONFIRMATION_MAX_AGE_HOURS", 72)
+
+# Abuse guards on public forms (campaign.abuse). Rate limits count per window in the cache.
+FORM_MIN_FILL_SECONDS = env_int("FORM_MIN_FILL_SECONDS", 4)
+FORM_MAX_AGE_SECONDS = env_int("FORM_MAX_AGE_SECONDS", 6 * 3600)
+RATE_LIMIT_LETTERS_PER_IP = env_int("RATE_LIMIT_LETTERS_PER_IP", 10)
+RATE_LIMIT_LETTERS_PER_EMAIL = env_int("RATE_LIMIT_LETTERS_PER_EMAIL", 5)
+RATE_LIMIT_MARKS_PER_IP = env_int("RATE_LIMIT_MARKS_PER_IP", 30)
+RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 3600)
+# Behind a reverse proxy: the META key holding the client address, e.g. HTTP_X_REAL_IP.
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "")
+# Self-hosted proof of work (static/js/pow.js). Needs JavaScript in the supporter's browser when on.
+POW_ENABLED = env_bool("POW_ENABLED", False)
+POW_DIFFICULTY_BITS = env_int("POW_DIFFICULTY_BITS", 16)
+POW_MAX_AGE_SECONDS = env_int("POW_MAX_AGE_SECONDS", 3600)
+
 # Where each letter's own reply address lives (token@REPLY_DOMAIN).
 REPLY_DOMAIN = env_str("REPLY_DOMAIN", "reply.example.org")
+# Replies received there: text kept up to this many bytes; content erased after REPLY_RETENTION_DAYS.
+REPLY_MAX_BYTES = env_int("REPLY_MAX_BYTES", 64 * 1024)
+REPLY_RETENTION_DAYS = env_int("REPLY_RETENTION_DAYS", 180)
+# Days after sending before supporters are asked "did the office reply?".
+REPLY_SURVEY_AFTER_DAYS = env_int("REPLY_SURVEY_AFTER_DAYS", 14)
+# Public progress page: seconds its figures are cached; "I called"/"I sent a fax" clicks per IP per hour.
+PROGRESS_CACHE_SECONDS = env_int("PROGRESS_CACHE_SECONDS", 60)
+CALL_LOG_LIMIT_PER_HOUR = env_int("CALL_LOG_LIMIT_PER_HOUR", 10)
 
 # How long personal data is kept, in days.
 RETENTION_UNCONFIRMED_DAYS = env_int("RETENTION_UNCONFIRMED_DAYS", 7)

@@ -1,10 +1,10 @@
-"""Writes for campaigns. Keyword-only, typed, named <noun>_<verb>."""
+"""Anonymous contact counts."""
 
 from django.utils import timezone
 
 from embassies.models import Office
 
-from .models import Campaign, ContactChannel, ContactEvent
+from ..models import Campaign, ContactChannel, ContactEvent
 
 
 def contact_record(

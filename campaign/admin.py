@@ -1,0 +1,57 @@
+"""Organisers manage campaigns and their letter texts; the outbox and contact counts are read-only."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Campaign, ContactEvent, Letter, LetterTemplate
+from .rendering import PLACEHOLDERS
+
+
+class LetterTemplateInline(admin.StackedInline):
+    model = LetterTemplate
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["body"].help_text = _("Placeholders: %(names)s") % {
+            "names": ", ".join("{%s} (%s)" % (name, label) for name, label in PLACEHOLDERS.items())
+        }
+        return formset
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "sending_country", "is_open", "starts_on", "ends_on"]
+    list_filter = ["is_open", "sending_country"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [LetterTemplateInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdmin):
+    """The outbox: status and reason per office. No letter bodies, no supporter data."""
+
+    list_display = ["pk", "campaign", "office", "status", "attempts", "failure_reason", "created_at", "sent_at"]
+    list_filter = ["status", "campaign"]
+    fields = ["campaign", "office", "status", "failure_reason", "attempts", "esp_message_id", "created_at",
+              "queued_at", "claimed_at", "sent_at"]
+    list_select_related = ["campaign", "office"]
+    search_fields = ["esp_message_id"]
+
+
+@admin.register(ContactEvent)
+class ContactEventAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "office", "channel", "quantity", "occurred_at"]
+    list_filter = ["channel", "campaign"]
+    list_select_related = ["campaign", "office"]

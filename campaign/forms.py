@@ -1,0 +1,169 @@
+"""The supporter's letter form, shared by every channel (email, mailto, print)."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from embassies.models import Office, OfficeKind
+
+from .abuse import AbuseGuardFormMixin
+from .models import Campaign
+from .rendering import template_placeholders_validate
+from .selectors import letter_offices_already_written, office_queryset_for_letter
+from .senders import sender_hash_for
+
+CHANNEL_EMAIL = "email"
+CHANNEL_MAILTO = "mailto"
+CHANNEL_PRINT = "print"
+CHANNEL_PREVIEW = "preview"
+CHANNELS = {CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PRINT, CHANNEL_PREVIEW}
+
+NAME_MAX = 100
+CITY_MAX = 100
+SUBJECT_MAX = 200
+BODY_MAX = 8000
+PERSONAL_PARAGRAPH_MAX = 2000
+MAX_OFFICES = 50
+
+LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def single_line_validate(value: str) -> None:
+    """Header fields (name, subject) must be one line: this is what makes header injection impossible."""
+    if LINE_BREAK.search(value):
+        raise ValidationError(_("Please write this on a single line, without line breaks."), code="line_break")
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(_("This contains invisible control characters. Please retype it."), code="control")
+
+
+def text_validate(value: str) -> None:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(_("This contains invisible control characters. Please retype it."), code="control")
+
+
+class OfficeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, office: Office) -> str:
+        return f"{office.name}, {office.city}"
+
+
+class LetterForm(AbuseGuardFormMixin, forms.Form):
+    offices = OfficeChoiceField(
+        queryset=Office.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Offices"),
+        error_messages={"required": _("Choose at least one office.")},
+    )
+    language = forms.ChoiceField(label=_("Language of the letter"))
+    name = forms.CharField(
+        label=_("Your name"), max_length=NAME_MAX, validators=[single_line_validate],
+        help_text=_("It signs the letter."),
+    )
+    city = forms.CharField(
+        label=_("Your city"), max_length=CITY_MAX, required=False, validators=[single_line_validate]
+    )
+    email = forms.EmailField(
+        label=_("Your email"), max_length=254, required=False,
+        help_text=_("Only for sending by email: we ask you to confirm, and replies reach you."),
+    )
+    personal_paragraph = forms.CharField(
+        label=_("A few words of your own"),
+        max_length=PERSONAL_PARAGRAPH_MAX,
+        required=False,
+        validators=[text_validate],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say why this matters to you. Identical letters get filtered as spam; yours will not."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX, validators=[single_line_validate])
+    body = forms.CharField(
+        label=_("Letter"),
+        max_length=BODY_MAX,
+        validators=[text_validate],
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_(
+            "You may edit it. These placeholders are filled in for each office: {salutation}, {host_country}, "
+            "{supporter_name}, {supporter_city}, {date}."
+        ),
+    )
+    send_copy = forms.BooleanField(label=_("Send me a copy"), required=False)
+
+    def __init__(self, data=None, *, campaign: Campaign, host_country: str, channel: str, **kwargs):
+        if channel not in CHANNELS:
+            raise ValueError(f"Unknown channel {channel!r}")
+        super().__init__(data, **kwargs)
+        self.campaign = campaign
+        self.host_country = host_country.upper()
+        self.channel = channel
+        self.templates = {template.language: template for template in campaign.templates.all()}
+        self.fields["language"].choices = [
+            (template.language, template.get_language_display()) for template in self.templates.values()
+        ]
+        queryset = office_queryset_for_letter(campaign=campaign, host_country=self.host_country)
+        self.fields["offices"].queryset = queryset
+        self.fields["email"].required = channel == CHANNEL_EMAIL
+        if not self.is_bound:
+            self._initial_fill(list(queryset))
+        self.abuse_guard_fields_add(proof_of_work=channel == CHANNEL_EMAIL)
+
+    def _initial_fill(self, offices: list[Office]) -> None:
+        self.initial.setdefault(
+            "offices", [office.pk for office in offices if office.kind != OfficeKind.HONORARY_CONSULATE]
+        )
+        template = self.templates.get(self.initial.get("language")) or next(iter(self.templates.values()), None)
+        if template is not None:
+            self.initial.setdefault("language", template.language)
+            self.initial.setdefault("subject", template.subject)
+            self.initial.setdefault("body", template.body)
+
+    def clean_offices(self) -> list[Office]:
+        offices = list(self.cleaned_data["offices"])
+        if len(offices) > MAX_OFFICES:
+            raise ValidationError(_("Choose at most %(count)d offices."), params={"count": MAX_OFFICES})
+        if self.channel == CHANNEL_EMAIL:
+            not_emailable = [office for office in offices if not office.can_receive_email]
+            if not_emailable:
+                raise ValidationError(
+                    _(
+                        "These offices have no verified email address, so the campaign cannot email them: "
+                        "%(offices)s. Untick them, or download the letter as a PDF to print and post."
+                    ),
+                    code="not_emailable",
+                    params={"offices": ", ".join(office.name for office in not_emailable)},
+                )
+        if self.channel == CHANNEL_MAILTO and not any(office.email for office in offices):
+            raise ValidationError(_("None of these offices has an email address."), code="no_email")
+        return offices
+
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data["subject"]
+        template_placeholders_validate(subject)
+        return subject
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        template_placeholders_validate(body)
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.channel != CHANNEL_PREVIEW:
+            self.abuse_guards_check()
+        language = cleaned.get("language")
+        if language:
+            cleaned["template"] = self.templates[language]
+        if self.channel == CHANNEL_EMAIL and cleaned.get("email") and cleaned.get("offices"):
+            already = letter_offices_already_written(
+                campaign=self.campaign, sender_hash=sender_hash_for(cleaned["email"]), offices=cleaned["offices"]
+            )
+            if already:
+                self.add_error(
+                    "offices",
+                    ValidationError(
+                        _("You have already sent this letter to: %(offices)s. Untick them to write to the others."),
+                        code="duplicate",
+                        params={"offices": ", ".join(office.name for office in already)},
+                    ),
+                )
+        return cleaned

@@ -1,0 +1,23 @@
+"""Writes for campaigns. Keyword-only, typed, named <noun>_<verb>; split by responsibility."""
+
+from .contacts import contact_record
+from .sending import letter_claim, letter_send, letters_sweep
+from .submissions import (
+    submission_confirm,
+    submission_create,
+    submissions_personal_data_erase,
+    submissions_unconfirmed_delete,
+)
+from .webhooks import letter_tracking_apply
+
+__all__ = [
+    "contact_record",
+    "letter_claim",
+    "letter_send",
+    "letter_tracking_apply",
+    "letters_sweep",
+    "submission_confirm",
+    "submission_create",
+    "submissions_personal_data_erase",
+    "submissions_unconfirmed_delete",
+]

@@ -1,0 +1,154 @@
+"""The email channel's submissions: create, confirm (double opt-in), forget."""
+
+import datetime
+import enum
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from embassies.models import Office
+
+from ..models import Campaign, Letter, LetterStatus, LetterTemplate, Submission
+from ..senders import email_normalise, sender_hash_for
+
+CONFIRM_SALT = "campaign.submission.confirm"
+STATUS_SALT = "campaign.submission.status"
+
+
+def submission_confirm_token(*, submission: Submission) -> str:
+    return signing.dumps({"submission": submission.pk}, salt=CONFIRM_SALT, compress=True)
+
+
+def submission_status_token(*, submission: Submission) -> str:
+    return signing.dumps({"submission": submission.pk}, salt=STATUS_SALT, compress=True)
+
+
+def submission_from_status_token(*, token: str) -> Submission | None:
+    try:
+        data = signing.loads(token, salt=STATUS_SALT)
+    except signing.BadSignature:
+        return None
+    return Submission.objects.select_related("campaign").filter(pk=data.get("submission")).first()
+
+
+def submission_create(
+    *,
+    campaign: Campaign,
+    template: LetterTemplate,
+    offices: list[Office],
+    name: str,
+    city: str,
+    email: str,
+    subject: str,
+    body: str,
+    personal_paragraph: str,
+    send_copy: bool,
+    interface_language: str,
+) -> Submission:
+    """Store the supporter's letters as pending and ask them, by email, to confirm."""
+    from ..tasks import submission_confirmation_send_task
+
+    sender_hash = sender_hash_for(email)
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            campaign=campaign,
+            language=template.language,
+            name=name.strip(),
+            city=city.strip(),
+            email=email_normalise(email),
+            sender_hash=sender_hash,
+            subject=subject.strip(),
+            body=body.strip(),
+            personal_paragraph=personal_paragraph.strip(),
+            send_copy=send_copy,
+        )
+        Letter.objects.bulk_create(
+            Letter(submission=submission, campaign=campaign, office=office, sender_hash=sender_hash)
+            for office in offices
+        )
+        transaction.on_commit(lambda: submission_confirmation_send_task.delay(submission.pk, interface_language))
+    return submission
+
+
+class ConfirmOutcome(enum.Enum):
+    CONFIRMED = "confirmed"
+    ALREADY_CONFIRMED = "already_confirmed"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    outcome: ConfirmOutcome
+    submission: Submission | None = None
+
+
+def submission_confirm(*, token: str, interface_language: str) -> ConfirmResult:
+    """Queue the letters of a confirmed submission. The link works once; a second use changes nothing."""
+    from ..tasks import letter_send_task, submission_copy_send_task
+
+    max_age = datetime.timedelta(hours=settings.CONFIRMATION_MAX_AGE_HOURS)
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        return ConfirmResult(ConfirmOutcome.EXPIRED)
+    except signing.BadSignature:
+        return ConfirmResult(ConfirmOutcome.INVALID)
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(pk=data.get("submission")).first()
+        if submission is None:  # never confirmed in time, and deleted
+            return ConfirmResult(ConfirmOutcome.EXPIRED)
+        if submission.confirmed_at is not None:
+            return ConfirmResult(ConfirmOutcome.ALREADY_CONFIRMED, submission)
+        now = timezone.now()
+        submission.confirmed_at = now
+        submission.save(update_fields=["confirmed_at"])
+        queued_ids = [
+            letter.pk for letter in submission.letters.filter(status=LetterStatus.PENDING) if _letter_queue(letter, now)
+        ]
+        for letter_id in queued_ids:
+            transaction.on_commit(lambda letter_id=letter_id: letter_send_task.delay(letter_id))
+        if submission.send_copy and queued_ids:
+            transaction.on_commit(lambda: submission_copy_send_task.delay(submission.pk, interface_language))
+    return ConfirmResult(ConfirmOutcome.CONFIRMED, submission)
+
+
+def _letter_queue(letter: Letter, now: datetime.datetime) -> bool:
+    """pending → queued, unless the same sender already has a live letter to that office in this campaign."""
+    try:
+        with transaction.atomic():
+            Letter.objects.filter(pk=letter.pk).update(status=LetterStatus.QUEUED, queued_at=now, status_changed_at=now)
+        return True
+    except IntegrityError:
+        Letter.objects.filter(pk=letter.pk).update(
+            status=LetterStatus.FAILED,
+            failure_reason="Not sent: you already sent this letter to this office.",
+            status_changed_at=now,
+        )
+        return False
+
+
+def submissions_unconfirmed_delete(*, now: datetime.datetime | None = None) -> int:
+    """Forget submissions nobody confirmed within RETENTION_UNCONFIRMED_DAYS, with their letters."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.RETENTION_UNCONFIRMED_DAYS)
+    stale = Submission.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff)
+    count = stale.count()
+    stale.delete()
+    return count
+
+
+def submissions_personal_data_erase(*, now: datetime.datetime | None = None) -> int:
+    """Blank the personal data of submissions whose letters are all final and older than RETENTION_SUPPORTER_DAYS.
+
+    Letter rows (status, office) and anonymous contact counts stay; the sender hash stays for dedupe.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.RETENTION_SUPPORTER_DAYS)
+    due = (
+        Submission.objects.filter(erased_at__isnull=True, confirmed_at__isnull=False, created_at__lt=cutoff)
+        .exclude(letters__status__in=[LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING])
+    )
+    return due.update(name="", city="", email="", subject="", body="", personal_paragraph="", erased_at=now)

@@ -1,0 +1,60 @@
+"""After sending by email: check your inbox, confirm (double opt-in), see each letter's status."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+
+from ..models import LetterStatus
+from ..selectors import letter_list_for_submission
+from ..services import submission_confirm as submission_confirm_service
+from ..services.submissions import ConfirmOutcome, submission_from_status_token, submission_status_token
+from .supporter import campaign_open_or_404
+
+IN_PROGRESS = {LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING}
+
+
+def check_inbox(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_open_or_404(slug)
+    return render(
+        request,
+        "campaign/check_inbox.html",
+        {"campaign": campaign, "valid_hours": settings.CONFIRMATION_MAX_AGE_HOURS},
+    )
+
+
+def submission_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    result = submission_confirm_service(
+        token=token, interface_language=translation.get_language() or settings.LANGUAGE_CODE
+    )
+    if result.outcome == ConfirmOutcome.CONFIRMED:
+        status_token = submission_status_token(submission=result.submission)
+        return redirect("campaign:letter_status", slug=result.submission.campaign.slug, token=status_token)
+    status_url = None
+    if result.outcome == ConfirmOutcome.ALREADY_CONFIRMED:
+        status_url = redirect(
+            "campaign:letter_status", slug=slug, token=submission_status_token(submission=result.submission)
+        ).url
+    return render(
+        request,
+        "campaign/confirm_failed.html",
+        {"outcome": result.outcome.value, "status_url": status_url, "retention_days": settings.RETENTION_UNCONFIRMED_DAYS},
+        status=200 if result.outcome == ConfirmOutcome.ALREADY_CONFIRMED else 400,
+    )
+
+
+def letter_status(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    submission = submission_from_status_token(token=token)
+    if submission is None or submission.campaign.slug != slug:
+        return render(request, "campaign/status_unknown.html", status=404)
+    letters = letter_list_for_submission(submission=submission)
+    return render(
+        request,
+        "campaign/letter_status.html",
+        {
+            "campaign": submission.campaign,
+            "letters": letters,
+            "in_progress": any(letter.status in IN_PROGRESS for letter in letters),
+            "retention_days": settings.RETENTION_SUPPORTER_DAYS,
+        },
+    )

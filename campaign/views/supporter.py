@@ -1,0 +1,151 @@
+"""Supporter pages: campaign list, campaign page, the letter form (preview, email, mailto). No JavaScript needed."""
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ..abuse import client_ip, rate_limit_hit
+from ..forms import CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PREVIEW, LetterForm
+from ..mailto import mailto_url
+from ..models import Campaign, ContactChannel
+from ..selectors import campaign_get_open, campaign_host_countries, campaign_list_open, letter_drafts_render
+from ..senders import email_normalise
+from ..services import contact_record, submission_create
+
+ACTIONS = {"preview": CHANNEL_PREVIEW, "email": CHANNEL_EMAIL, "mailto": CHANNEL_MAILTO}
+
+
+def campaign_open_or_404(slug: str) -> Campaign:
+    campaign = campaign_get_open(slug=slug)
+    if campaign is None:
+        raise Http404(_("This campaign does not exist or is closed."))
+    return campaign
+
+
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaign/campaign_list.html", {"campaigns": campaign_list_open()})
+
+
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_open_or_404(slug)
+    countries = campaign_host_countries(campaign=campaign)
+    chosen = (request.GET.get("country") or "").upper()
+    if chosen:
+        if chosen in {code for code, _name in countries}:
+            return redirect("campaign:letter_form", slug=campaign.slug, cc=chosen.lower())
+        return render(
+            request,
+            "campaign/campaign_detail.html",
+            {"campaign": campaign, "countries": countries, "country_error": _("Please choose a country from the list.")},
+        )
+    return render(request, "campaign/campaign_detail.html", {"campaign": campaign, "countries": countries})
+
+
+def letter_form(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
+    campaign = campaign_open_or_404(slug)
+    countries = dict(campaign_host_countries(campaign=campaign))
+    host_country = cc.upper()
+    if host_country not in countries:
+        raise Http404(_("The campaign has no offices in this country."))
+    context = {
+        "campaign": campaign,
+        "cc": cc.lower(),
+        "country_name": countries[host_country],
+        "retention_days": settings.RETENTION_SUPPORTER_DAYS,
+        "unconfirmed_days": settings.RETENTION_UNCONFIRMED_DAYS,
+    }
+    if request.method != "POST":
+        form = LetterForm(campaign=campaign, host_country=host_country, channel=CHANNEL_EMAIL)
+        return render(request, "campaign/letter_form.html", {**context, "form": form})
+    channel = ACTIONS.get(request.POST.get("action", ""), CHANNEL_PREVIEW)
+    form = LetterForm(request.POST, campaign=campaign, host_country=host_country, channel=channel)
+    if not form.is_valid():
+        return render(request, "campaign/letter_form.html", {**context, "form": form})
+    if channel == CHANNEL_EMAIL:
+        return _email_submit(request, campaign=campaign, form=form, context=context)
+    if channel == CHANNEL_MAILTO:
+        return _mailto_page(request, campaign=campaign, form=form, context=context)
+    return render(request, "campaign/letter_form.html", {**context, "form": form, "drafts": _drafts(form)})
+
+
+def _drafts(form: LetterForm):
+    data = form.cleaned_data
+    return letter_drafts_render(
+        template=data["template"],
+        offices=data["offices"],
+        supporter_name=data["name"],
+        supporter_city=data["city"],
+        on_date=timezone.localdate(),
+        subject=data["subject"],
+        body=data["body"],
+        personal_paragraph=data["personal_paragraph"],
+    )
+
+
+def _email_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm, context: dict) -> HttpResponse:
+    data = form.cleaned_data
+    window = settings.RATE_LIMIT_WINDOW_SECONDS
+    if rate_limit_hit(
+        scope="letters-ip", key=client_ip(request), limit=settings.RATE_LIMIT_LETTERS_PER_IP, window_seconds=window
+    ) or rate_limit_hit(
+        scope="letters-email",
+        key=email_normalise(data["email"]),
+        limit=settings.RATE_LIMIT_LETTERS_PER_EMAIL,
+        window_seconds=window,
+    ):
+        form.add_error(None, _("Too many letters were sent from here in a short time. Please try again in an hour."))
+        return render(request, "campaign/letter_form.html", {**context, "form": form}, status=429)
+    submission_create(
+        campaign=campaign,
+        template=data["template"],
+        offices=data["offices"],
+        name=data["name"],
+        city=data["city"],
+        email=data["email"],
+        subject=data["subject"],
+        body=data["body"],
+        personal_paragraph=data["personal_paragraph"],
+        send_copy=data["send_copy"],
+        interface_language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    return redirect("campaign:check_inbox", slug=campaign.slug)
+
+
+def _mailto_page(request: HttpRequest, *, campaign: Campaign, form: LetterForm, context: dict) -> HttpResponse:
+    """One mailto: link per office. The posted letter only passes through; "I sent it" counts anonymously."""
+    offices_by_id = {office.pk: office for office in form.cleaned_data["offices"] if office.email}
+    marked = {int(value) for value in request.POST.getlist("marked") if value.isdigit() and int(value) in offices_by_id}
+    notice = ""
+    mark = request.POST.get("mark_sent", "")
+    if mark.isdigit() and int(mark) in offices_by_id and int(mark) not in marked:
+        office = offices_by_id[int(mark)]
+        ip = client_ip(request)
+        over_limit = rate_limit_hit(
+            scope="mailto-mark", key=ip, limit=settings.RATE_LIMIT_MARKS_PER_IP,
+            window_seconds=settings.RATE_LIMIT_WINDOW_SECONDS,
+        ) or rate_limit_hit(
+            scope="mailto-mark-office", key=f"{ip}:{campaign.pk}:{office.pk}", limit=1, window_seconds=86400
+        )
+        if over_limit:
+            notice = _("Thank you. We had already counted this.")
+        else:
+            contact_record(campaign=campaign, office=office, channel=ContactChannel.MAILTO)
+            notice = _("Thank you. Your letter to %(office)s is counted, anonymously.") % {"office": office.name}
+        marked.add(office.pk)
+    letters = [
+        {
+            "office": office,
+            "letter": rendered,
+            "mailto": mailto_url(to=office.email, subject=rendered.subject, body=rendered.text),
+            "marked": office.pk in marked,
+        }
+        for office, rendered in _drafts(form)
+        if office.pk in offices_by_id
+    ]
+    return render(
+        request,
+        "campaign/mailto.html",
+        {**context, "form": form, "letters": letters, "marked": sorted(marked), "notice": notice},
+    )

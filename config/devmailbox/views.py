@@ -1,0 +1,47 @@
+"""The dev mailbox: read the .eml files the dev backend wrote. Only wired in when DEBUG is on."""
+
+import re
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
+
+MESSAGE_NAME = re.compile(r"^[0-9T]+-[0-9a-f]{32}$")
+SHOWN_HEADERS = ["From", "To", "Cc", "Reply-To", "Subject", "Date"]
+
+
+def _mailbox() -> Path:
+    return Path(settings.DEV_MAILBOX_DIR)
+
+
+def _parse(path: Path):
+    with path.open("rb") as handle:
+        return BytesParser(policy=policy.default).parse(handle)
+
+
+def mailbox_list(request):
+    files = sorted(_mailbox().glob("*.eml"), reverse=True) if _mailbox().is_dir() else []
+    messages = []
+    for path in files[:200]:
+        parsed = _parse(path)
+        messages.append({"name": path.stem, "subject": parsed["Subject"], "to": parsed["To"], "from": parsed["From"]})
+    return render(request, "devmailbox/list.html", {"messages": messages})
+
+
+def mailbox_message(request, name: str):
+    if not MESSAGE_NAME.match(name):
+        raise Http404("No such message")
+    path = _mailbox() / f"{name}.eml"
+    if not path.is_file():
+        raise Http404("No such message")
+    parsed = _parse(path)
+    body_part = parsed.get_body(preferencelist=("plain",))
+    headers = [(header, parsed[header]) for header in SHOWN_HEADERS if parsed[header]]
+    return render(
+        request,
+        "devmailbox/message.html",
+        {"headers": headers, "body": body_part.get_content() if body_part else ""},
+    )
