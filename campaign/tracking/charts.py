@@ -1,0 +1,110 @@
+"""Small server-rendered SVG charts: no JavaScript, no external assets.
+
+Each chart carries a <title> and <desc> for screen readers; pages also show the same numbers as text.
+"""
+
+import datetime
+import itertools
+from collections.abc import Sequence
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+_chart_ids = itertools.count(1)
+
+BAR_HEIGHT = 22
+BAR_GAP = 6
+LABEL_WIDTH = 170
+BAR_AREA = 260
+VALUE_WIDTH = 60
+
+
+def _accessible_header(*, title: str, description: str) -> tuple[str, SafeString]:
+    chart_id = f"chart-{next(_chart_ids)}"
+    header = format_html(
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>', chart_id, title, chart_id, description
+    )
+    return chart_id, header
+
+
+def bar_chart_svg(*, title: str, bars: Sequence[tuple[str, int]]) -> SafeString:
+    """A horizontal bar chart: one labelled bar per (label, value)."""
+    maximum = max((value for _label, value in bars), default=0) or 1
+    height = len(bars) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+    width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
+    description = "; ".join(f"{label}: {value}" for label, value in bars)
+    chart_id, header = _accessible_header(title=title, description=description)
+    rows = []
+    for index, (label, value) in enumerate(bars):
+        top = BAR_GAP + index * (BAR_HEIGHT + BAR_GAP)
+        bar_width = round(BAR_AREA * value / maximum)
+        middle = top + BAR_HEIGHT / 2 + 5
+        rows.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar"><title>{}: {}</title></rect>'
+                '<text x="{}" y="{}" class="chart-value">{}</text>',
+                LABEL_WIDTH - 8, middle, label,
+                LABEL_WIDTH, top, bar_width, BAR_HEIGHT, label, value,
+                LABEL_WIDTH + bar_width + 6, middle, value,
+            )
+        )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart bar-chart" role="img" viewBox="0 0 {} {}" '
+        'width="{}" height="{}" aria-labelledby="{}-title {}-desc">{}{}</svg>',
+        width, height, width, height, chart_id, chart_id, header, mark_safe("".join(rows)),
+    )
+
+
+def progress_bar_svg(*, value: int, maximum: int, label: str) -> SafeString:
+    """A thin bar filled in proportion value/maximum, with the label as its accessible name."""
+    width = 120
+    filled = round(width * value / maximum) if maximum else 0
+    chart_id, header = _accessible_header(title=label, description=label)
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart progress-bar" role="img" viewBox="0 0 {} 10" '
+        'width="{}" height="10" aria-labelledby="{}-title">{}'
+        '<rect x="0" y="0" width="{}" height="10" class="progress-track"/>'
+        '<rect x="0" y="0" width="{}" height="10" class="progress-fill"/></svg>',
+        width, width, chart_id, header, width, filled,
+    )
+
+
+def day_chart_svg(*, title: str, days: Sequence[tuple[datetime.date, int]]) -> SafeString:
+    """Vertical bars, one per day, oldest on the left; the first and last day are labelled."""
+    column = 12
+    chart_height = 120
+    width = max(len(days), 1) * column + 40
+    height = chart_height + 30
+    maximum = max((value for _day, value in days), default=0) or 1
+    description = "; ".join(f"{day.isoformat()}: {value}" for day, value in days)
+    chart_id, header = _accessible_header(title=title, description=description)
+    columns = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar"><title>{}: {}</title></rect>',
+        (
+            (
+                20 + index * column,
+                chart_height - round(chart_height * value / maximum),
+                column - 2,
+                round(chart_height * value / maximum),
+                day.isoformat(),
+                value,
+            )
+            for index, (day, value) in enumerate(days)
+        ),
+    )
+    labels = ""
+    if days:
+        labels = format_html(
+            '<text x="20" y="{}" class="chart-label">{}</text>'
+            '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>'
+            '<text x="2" y="12" class="chart-value">{}</text>',
+            height - 8, days[0][0].isoformat(), width - 8, height - 8, days[-1][0].isoformat(), maximum,
+        )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart day-chart" role="img" viewBox="0 0 {} {}" '
+        'width="{}" height="{}" aria-labelledby="{}-title {}-desc">{}{}{}</svg>',
+        width, height, width, height, chart_id, chart_id, header, columns, labels,
+    )
+

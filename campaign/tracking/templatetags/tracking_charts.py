@@ -1,0 +1,47 @@
+"""Template tags that draw the progress charts as inline SVG."""
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_countries import countries
+
+from campaign.models import ContactChannel
+
+from ..charts import bar_chart_svg, day_chart_svg, progress_bar_svg
+from ..selectors import CHANNELS
+
+register = template.Library()
+
+
+@register.filter
+def country_name(code: str) -> str:
+    return str(countries.name(code)) or code
+
+
+@register.filter
+def count_for(counts: dict, channel: str) -> int:
+    return counts.get(channel, 0)
+
+
+@register.simple_tag
+def country_chart(country):
+    labels = dict(ContactChannel.choices)
+    return bar_chart_svg(
+        title=_("Contacts with offices in %(country)s, by channel") % {"country": country_name(country.code)},
+        bars=[(str(labels[channel]), country.counts[channel]) for channel in CHANNELS],
+    )
+
+
+@register.simple_tag
+def office_bar(office, most_contacts: int):
+    label = ngettext(
+        "%(count)d contact; the most-contacted office has %(most)d",
+        "%(count)d contacts; the most-contacted office has %(most)d",
+        office.contacts,
+    ) % {"count": office.contacts, "most": most_contacts}
+    return progress_bar_svg(value=office.contacts, maximum=most_contacts, label=label)
+
+
+@register.simple_tag
+def day_chart(days):
+    return day_chart_svg(title=_("Letters, faxes and calls per day"), days=days)

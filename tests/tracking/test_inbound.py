@@ -1,0 +1,250 @@
+"""Replies: Postmark's inbound webhook → Reply rows, matched by token or sent to triage, forwarded once."""
+
+import base64
+import copy
+import datetime
+import json
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.tracking.models import Reply, ReplyState
+from campaign.tracking.selectors import progress_compute
+from campaign.tracking.services import reply_assign, reply_content_purge, reply_discard
+
+from .factories import LetterFactory
+
+pytestmark = pytest.mark.django_db
+
+WEBHOOK_URL = "/webhooks/anymail/postmark/inbound/"
+GOOD_AUTH = "Basic " + base64.b64encode(b"test:test-webhook-secret").decode()
+
+# Shaped exactly like Postmark's inbound webhook body (https://postmarkapp.com/developer/webhooks/inbound-webhook).
+POSTMARK_INBOUND = {
+    "FromName": "Consulate General of Ukraine in Brno",
+    "MessageStream": "inbound",
+    "From": "gc_cz_brno@mfa.gov.ua",
+    "FromFull": {"Email": "gc_cz_brno@mfa.gov.ua", "Name": "Consulate General of Ukraine in Brno", "MailboxHash": ""},
+    "To": "\"Taras Supporter\" <TOKEN@reply.example.org>",
+    "ToFull": [{"Email": "TOKEN@reply.example.org", "Name": "Taras Supporter", "MailboxHash": ""}],
+    "Cc": "",
+    "CcFull": [],
+    "Bcc": "",
+    "BccFull": [],
+    "OriginalRecipient": "TOKEN@reply.example.org",
+    "Subject": "Re: A protest against Law No. 13673",
+    "MessageID": "73e6d360-66eb-11e1-8e72-a8904824019b",
+    "ReplyTo": "",
+    "MailboxHash": "",
+    "Date": "Fri, 1 Aug 2026 16:45:32 +0200",
+    "TextBody": "Dear Mr Supporter,\n\nwe have received your letter and passed it on to Kyiv.\n\nRespectfully,\nConsulate",
+    "HtmlBody": "<html><body><p>Dear Mr Supporter,</p><p>we have received your letter.</p></body></html>",
+    "StrippedTextReply": "we have received your letter and passed it on to Kyiv.",
+    "Tag": "",
+    "Headers": [
+        {"Name": "Return-Path", "Value": "<gc_cz_brno@mfa.gov.ua>"},
+        {"Name": "X-Spam-Checker-Version", "Value": "SpamAssassin 3.3.1 (2010-03-16) onrs-ord-pm-inbound1.wildbit.com"},
+        {"Name": "X-Spam-Status", "Value": "No"},
+        {"Name": "X-Spam-Score", "Value": "-0.1"},
+        {"Name": "X-Spam-Tests", "Value": "DKIM_SIGNED,DKIM_VALID,DKIM_VALID_AU,SPF_PASS"},
+        {"Name": "Received-SPF", "Value": "Pass (sender SPF authorized) identity=mailfrom"},
+        {"Name": "MIME-Version", "Value": "1.0"},
+        {"Name": "Message-ID", "Value": "<CAGXpo2WKfxHWZ5UFYCR3H_J9SNMG+5AXUovfEFL6DjWBJSyZaA@mail.mfa.gov.ua>"},
+    ],
+    "Attachments": [
+        {
+            "Name": "answer.pdf",
+            "Content": base64.b64encode(b"%PDF-1.4 not really").decode(),
+            "ContentType": "application/pdf",
+            "ContentLength": 19,
+        }
+    ],
+}
+
+
+def _payload(token: str, **changes) -> dict:
+    payload = copy.deepcopy(POSTMARK_INBOUND)
+    text = json.dumps(payload).replace("TOKEN", token)
+    payload = json.loads(text)
+    payload.update(changes)
+    return payload
+
+
+def _post(client, payload, auth=GOOD_AUTH):
+    extra = {"HTTP_AUTHORIZATION": auth} if auth else {}
+    return client.post(WEBHOOK_URL, data=json.dumps(payload), content_type="application/json", **extra)
+
+
+@pytest.fixture
+def letter(campaign, offices):
+    return LetterFactory(submission__campaign=campaign, office=offices["brno"])
+
+
+def test_reply_to_a_letter_is_stored_matched_and_forwarded(client, letter, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, _payload(letter.reply_token))
+
+    assert response.status_code == 200
+    reply = Reply.objects.get()
+    assert reply.state == ReplyState.MATCHED
+    assert (reply.letter, reply.office, reply.campaign) == (letter, letter.office, letter.campaign)
+    assert reply.from_address == "gc_cz_brno@mfa.gov.ua"
+    assert "passed it on to Kyiv" in reply.body_text
+    assert reply.attachments_dropped == 1
+    assert reply.forwarded_at is not None
+    assert len(mail.outbox) == 1
+    forwarded = mail.outbox[0]
+    assert forwarded.to == [letter.submission.email]
+    assert "passed it on to Kyiv" in forwarded.body
+    assert forwarded.subject.startswith("Reply from Consulate General of Ukraine in Brno")
+    assert not forwarded.attachments and not getattr(forwarded, "alternatives", [])
+
+
+def test_office_is_marked_as_replied(client, letter, campaign):
+    _post(client, _payload(letter.reply_token))
+    progress = progress_compute(campaign=campaign)
+    replied = [office.name for country in progress.countries for office in country.offices if office.has_replied]
+    assert replied == ["Consulate General of Ukraine in Brno"]
+
+
+def test_token_in_cc_matches_too(client, letter):
+    payload = _payload(
+        "nobody", CcFull=[{"Email": f"{letter.reply_token}@reply.example.org", "Name": "", "MailboxHash": ""}],
+        OriginalRecipient=f"{letter.reply_token}@REPLY.example.org",
+    )
+    _post(client, payload)
+    assert Reply.objects.get().letter == letter
+
+
+def test_repeated_delivery_changes_nothing(client, letter, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, _payload(letter.reply_token))
+        again = _post(client, _payload(letter.reply_token))
+
+    assert again.status_code == 200
+    assert Reply.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_unknown_token_goes_to_triage_and_is_not_forwarded(client, letter, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, _payload("notarealtoken"))
+
+    reply = Reply.objects.get()
+    assert reply.state == ReplyState.TRIAGE
+    assert reply.letter is None and reply.office is None
+    assert reply.recipient == "notarealtoken@reply.example.org"
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("auth", [None, "Basic " + base64.b64encode(b"test:wrong").decode()])
+def test_wrong_or_missing_credentials_are_rejected_and_nothing_stored(client, letter, auth):
+    response = _post(client, _payload(letter.reply_token), auth=auth)
+    assert response.status_code in (400, 401, 403)
+    assert Reply.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_html_only_mail_is_reduced_to_text(client, letter):
+    html = (
+        '<html><head><style>p{color:red}</style><script>alert("x")</script></head><body>'
+        '<p>We received your <b>letter</b>.</p><img src="https://tracker.example/p.gif"><p>Fish &amp; chips</p></body></html>'
+    )
+    _post(client, _payload(letter.reply_token, TextBody="", HtmlBody=html))
+
+    body = Reply.objects.get().body_text
+    assert body == "We received your letter.\nFish & chips"
+
+
+def test_admin_shows_the_reply_escaped(admin_client, letter):
+    _post(client=admin_client, payload=_payload(letter.reply_token, TextBody="<script>alert(1)</script> hello"))
+    reply = Reply.objects.get()
+    html = admin_client.get(reverse("admin:tracking_reply_change", args=[reply.pk])).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; hello" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_long_mail_is_cut_at_the_size_limit(client, letter, settings):
+    settings.REPLY_MAX_BYTES = 1000
+    _post(client, _payload(letter.reply_token, TextBody="ї" * 5000))  # two bytes each in UTF-8
+
+    reply = Reply.objects.get()
+    assert reply.body_truncated
+    assert len(reply.body_text.encode()) <= 1000
+    assert reply.body_text == "ї" * 500
+
+
+def test_no_forward_after_the_supporter_was_erased(client, letter, django_capture_on_commit_callbacks):
+    submission = letter.submission
+    submission.email, submission.erased_at = "", timezone.now()
+    submission.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, _payload(letter.reply_token))
+
+    assert Reply.objects.get().state == ReplyState.MATCHED
+    assert Reply.objects.get().forwarded_at is None
+    assert mail.outbox == []
+
+
+def test_spam_is_kept_but_not_forwarded(client, letter, django_capture_on_commit_callbacks):
+    payload = _payload(letter.reply_token)
+    payload["Headers"][2]["Value"] = "Yes"
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, payload)
+    assert Reply.objects.get().spam_detected
+    assert mail.outbox == []
+
+
+def test_triaged_reply_assigned_to_a_letter_is_forwarded(client, letter, django_capture_on_commit_callbacks):
+    _post(client, _payload("lost"))
+    reply = Reply.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_assign(reply=reply, letter=letter)
+
+    reply.refresh_from_db()
+    assert reply.state == ReplyState.ASSIGNED and reply.office == letter.office
+    assert [message.to for message in mail.outbox] == [[letter.submission.email]]
+
+
+def test_admin_triage_filter_and_actions(admin_client, letter, campaign, offices):
+    _post(admin_client, _payload("lost-one", MessageID="a"))
+    _post(admin_client, _payload("lost-two", MessageID="b"))
+    _post(admin_client, _payload(letter.reply_token, MessageID="c"))
+    changelist = reverse("admin:tracking_reply_changelist")
+
+    triage_page = admin_client.get(changelist, {"state__exact": "triage"}).content.decode()
+    assert triage_page.count('class="action-select"') == 2  # two rows await triage, the matched one is filtered out
+
+    first, second = Reply.objects.filter(state=ReplyState.TRIAGE).order_by("inbound_event_id")
+    confirm = admin_client.post(changelist, {"action": "assign_selected", "_selected_action": [first.pk]})
+    assert b"Assign replies" in confirm.content
+    admin_client.post(
+        changelist,
+        {"action": "assign_selected", "_selected_action": [first.pk], "apply": "1",
+         "campaign": campaign.pk, "office": offices["prague"].pk},
+    )
+    admin_client.post(changelist, {"action": "discard_selected", "_selected_action": [second.pk]})
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, first.office, first.campaign) == (ReplyState.ASSIGNED, offices["prague"], campaign)
+    assert second.state == ReplyState.DISCARDED and second.body_text == "" and second.from_address == ""
+
+
+def test_discarded_reply_does_not_count_as_replied(client, letter, campaign):
+    _post(client, _payload(letter.reply_token))
+    reply_discard(reply=Reply.objects.get())
+    assert progress_compute(campaign=campaign).offices_replied == 0
+
+
+def test_old_reply_content_is_purged_but_still_counts(client, letter, campaign, settings):
+    _post(client, _payload(letter.reply_token))
+    later = timezone.now() + datetime.timedelta(days=settings.REPLY_RETENTION_DAYS + 1)
+
+    assert reply_content_purge(now=later) == 1
+
+    reply = Reply.objects.get()
+    assert reply.body_text == "" and reply.subject == "" and reply.from_address == ""
+    assert progress_compute(campaign=campaign).offices_replied == 1
