@@ -1,11 +1,14 @@
 """The directory: diplomatic offices of a sending state in a host country."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .phones import phone_format
+from .validation import emails_split, languages_normalise, numbers_normalise
 
 
 class OfficeKind(models.TextChoices):
@@ -75,6 +78,12 @@ class Office(models.Model):
         default=False,
         help_text=_("A phone or fax number has a country code other than the host country's."),
     )
+    numbers_review_note = models.CharField(
+        _("why the numbers need review"),
+        max_length=300,
+        blank=True,
+        help_text=_("What an import found wrong with the numbers of its source."),
+    )
 
     website = models.URLField(_("website"), blank=True)
     contact_form_url = models.URLField(_("contact form URL"), blank=True)
@@ -130,6 +139,35 @@ class Office(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Normalise and check what a person or a file typed. The admin form and the import both rely on it."""
+        errors: dict[str, list[str]] = {}
+        if self.kind and not self.head_title:
+            self.head_title = DEFAULT_HEAD_TITLE.get(self.kind, "")
+        if self.host_country:
+            numbers = numbers_normalise(phone=self.phone, fax=self.fax, host_country=str(self.host_country))
+            errors.update(numbers.errors)
+            if not numbers.errors:
+                self.phone, self.fax = numbers.phone, numbers.fax
+                if numbers.foreign_warnings:
+                    self.numbers_need_review = True
+                elif not self.numbers_review_note:
+                    self.numbers_need_review = False
+        other_emails, email_errors = emails_split(self.other_emails)
+        if email_errors:
+            errors["other_emails"] = email_errors
+        else:
+            self.other_emails = "\n".join(other_emails)
+        languages, language_errors = languages_normalise(self.languages)
+        if language_errors:
+            errors["languages"] = language_errors
+        else:
+            self.languages = languages
+        if self.sending_country and self.sending_country == self.host_country:
+            errors["host_country"] = [_("An office abroad: the host country cannot be the sending state.")]
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_verified(self) -> bool:
         return self.verified_on is not None
@@ -171,3 +209,23 @@ class Office(models.Model):
     @property
     def fax_national(self) -> str:
         return phone_format(self.fax, national=True)
+
+
+class OrganiserScope(models.Model):
+    """The host countries whose offices one organiser sees and edits. Superusers need none."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organiser_scope", verbose_name=_("user")
+    )
+    host_countries = CountryField(_("host countries"), multiple=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organiser scope")
+        verbose_name_plural = _("organiser scopes")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def country_codes(self) -> list[str]:
+        return [str(country.code) for country in self.host_countries]

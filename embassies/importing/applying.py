@@ -1,0 +1,123 @@
+"""Records -> offices: find the office a record is about, change what differs, count what happened."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ..models import Office, OfficeKind
+from .rows import OFFICE_FIELDS
+
+# Changing one of these on a verified office means nobody has checked the new facts.
+CONTACT_FIELDS = {
+    "kind", "name", "head_title", "street_lines", "postcode", "city", "address_country", "email", "other_emails",
+    "phone", "fax", "website", "contact_form_url",
+}  # fmt: skip
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    merged: int = 0  # rows folded into another row about the same office
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    unverified: list[tuple[int, str]] = field(default_factory=list)  # verified offices whose contact facts changed
+
+    def reject(self, line: int, reason: str) -> None:
+        self.rejected.append((line, reason))
+
+
+def office_match(*, values: dict, source_identifies: bool = True) -> Office | None:
+    """By Wikidata id, then source reference, then email, then city and kind (an embassy: the host country).
+    source_identifies is False when the file itself has several offices with this source."""
+    offices = Office.objects.all()
+    if values.get("wikidata_id"):
+        found = offices.filter(wikidata_id=values["wikidata_id"]).first()
+        if found:
+            return found
+    same_place = offices.filter(sending_country=values["sending_country"], host_country=values["host_country"])
+    if values.get("source") and source_identifies:
+        # A source that lists several offices identifies none of them.
+        by_source = list(same_place.filter(source=values["source"])[:2])
+        if len(by_source) == 1:
+            return by_source[0]
+    if values.get("email"):
+        found = same_place.filter(email__iexact=values["email"]).order_by("pk").first()
+        if found:
+            return found
+    if values["kind"] == OfficeKind.EMBASSY:
+        by_kind = list(same_place.filter(kind=OfficeKind.EMBASSY).order_by("pk")[:2])
+        return by_kind[0] if len(by_kind) == 1 else same_place.filter(kind=values["kind"], city__iexact=values["city"]).first()
+    return same_place.filter(kind=values["kind"], city__iexact=values["city"]).order_by("pk").first()
+
+
+def office_changes(*, office: Office, values: dict) -> dict:
+    """What the record would change. A blank never clears a value: sources are partial."""
+    changes = {}
+    for name in OFFICE_FIELDS:
+        value = values.get(name)
+        if value in ("", None):
+            continue
+        if name == "numbers_need_review" and not value:
+            continue
+        if name == "wikidata_id" and office.wikidata_id:
+            continue
+        if str(getattr(office, name)) != str(value):
+            changes[name] = value
+    if not {"phone", "fax"} & changes.keys():
+        # The numbers stay as an organiser left them, and so does their review.
+        changes.pop("numbers_need_review", None)
+        changes.pop("numbers_review_note", None)
+    return changes
+
+
+def office_record_apply(*, values: dict, office: Office | None) -> tuple[str, Office, bool]:
+    """Create or update one office. Returns (outcome, office, verification_lost)."""
+    if office is None:
+        fields = {name: values[name] for name in OFFICE_FIELDS if values.get(name) is not None}
+        office = Office(**fields)
+        office.save()
+        return "created", office, False
+    changes = office_changes(office=office, values=values)
+    if not changes:
+        return "unchanged", office, False
+    verification_lost = office.is_verified and bool(CONTACT_FIELDS & changes.keys())
+    for name, value in changes.items():
+        setattr(office, name, value)
+    if verification_lost:
+        office.verified_on, office.verified_by = None, ""
+    office.save()
+    return "updated", office, verification_lost
+
+
+def source_key(values: dict) -> tuple:
+    return (values["sending_country"], values["host_country"], values.get("source", ""))
+
+
+def records_apply(*, records, report: ImportReport) -> None:
+    claimed: dict[int, int] = {}  # office id -> the line that matched it
+    sources = Counter(source_key(record.values) for record in records)
+    for record in records:
+        report.notes += record.notes
+        report.merged += len(record.lines) - 1
+        office = office_match(values=record.values, source_identifies=sources[source_key(record.values)] == 1)
+        if office is not None and office.pk in claimed:
+            for line in record.lines:
+                report.reject(line, _("The same office as line %(line)s; merge the two rows.") % {"line": claimed[office.pk]})
+            continue
+        try:
+            with transaction.atomic():
+                outcome, office, verification_lost = office_record_apply(values=record.values, office=office)
+        except IntegrityError:
+            for line in record.lines:
+                report.reject(line, _("Another office already has this sending state, host country, kind, city and name."))
+            continue
+        claimed[office.pk] = record.line
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        for line in record.lines[1:]:
+            report.notes.append((line, _("Same office as line %(line)s; merged, the newer source wins.") % {"line": record.line}))
+        if verification_lost:
+            report.unverified.append((record.line, _("%(office)s: contact facts changed, so it is unverified again.") % {"office": office.name}))

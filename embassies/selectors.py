@@ -1,0 +1,82 @@
+"""Reads for the directory. Keyword-only, typed, named <noun>_<verb>."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django_countries import countries
+from django_countries.fields import Country
+
+from .models import Office, OfficeKind, OrganiserScope
+
+# The order supporters read a country's offices in: embassy first, honorary consulates last.
+KIND_RANK = [
+    OfficeKind.EMBASSY,
+    OfficeKind.MISSION,
+    OfficeKind.CONSULATE_GENERAL,
+    OfficeKind.CONSULATE,
+    OfficeKind.HONORARY_CONSULATE,
+]
+KIND_ORDER = Case(
+    *[When(kind=kind, then=Value(rank)) for rank, kind in enumerate(KIND_RANK)],
+    default=Value(len(KIND_RANK)),
+    output_field=IntegerField(),
+)
+
+
+@dataclass(frozen=True)
+class CountryCount:
+    code: str
+    name: str  # in the active language
+    office_count: int
+
+
+def country_code_known(*, code: str) -> bool:
+    return bool(code) and code.upper() in dict(countries)
+
+
+def office_list_for_country(*, host_country: str, sending_country: str | None = None) -> QuerySet[Office]:
+    """Active offices in one host country, embassy first, then consulates general, consulates, honorary ones."""
+    offices = Office.objects.active().filter(host_country=host_country.upper())
+    if sending_country:
+        offices = offices.filter(sending_country=sending_country.upper())
+    return offices.order_by(KIND_ORDER, "city", "name", "pk")
+
+
+def office_list_public(*, host_country: str | None = None) -> QuerySet[Office]:
+    """The public directory (all host countries, or one), in reading order."""
+    offices = Office.objects.active()
+    if host_country:
+        offices = offices.filter(host_country=host_country.upper())
+    return offices.order_by("host_country", KIND_ORDER, "city", "name", "pk")
+
+
+def country_office_counts(*, sending_country: str | None = None) -> list[CountryCount]:
+    """Host countries with their number of active offices, sorted by the country's name in the active language."""
+    offices = Office.objects.active()
+    if sending_country:
+        offices = offices.filter(sending_country=sending_country.upper())
+    rows = offices.values("host_country").annotate(office_count=Count("pk")).order_by()
+    counts = [
+        CountryCount(code=str(row["host_country"]), name=str(Country(row["host_country"]).name), office_count=row["office_count"])
+        for row in rows
+    ]
+    return sorted(counts, key=lambda count: count.name.casefold())
+
+
+def sending_countries_present() -> list[Country]:
+    codes = Office.objects.active().values_list("sending_country", flat=True).distinct().order_by()
+    return sorted((Country(code) for code in codes), key=lambda country: str(country.name).casefold())
+
+
+def organiser_country_codes(*, user) -> list[str] | None:
+    """The host countries a user may manage; None means all of them (superusers)."""
+    if user.is_superuser:
+        return None
+    scope = OrganiserScope.objects.filter(user=user).first()
+    return scope.country_codes if scope else []
+
+
+def office_queryset_for_user(*, user) -> QuerySet[Office]:
+    codes = organiser_country_codes(user=user)
+    offices = Office.objects.all()
+    return offices if codes is None else offices.filter(host_country__in=codes)
