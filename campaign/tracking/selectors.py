@@ -133,6 +133,7 @@ def progress_compute(*, campaign: Campaign, only: ProgressFilter | None = None) 
         Reply.objects.filter(campaign=campaign, state__in=COUNTED_REPLY_STATES, office__in=offices_qs)
         .filter(_window(prefix="received_at", since=only.occurred_from, until=only.occurred_to))
         .values_list("office_id", flat=True)
+        .order_by()  # the default ordering would make DISTINCT per reception time
         .distinct()
     )
     for office_id in replied_ids:
