@@ -1,5 +1,6 @@
 """Reads for the directory. Keyword-only, typed, named <noun>_<verb>."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
@@ -28,6 +29,11 @@ class CountryCount:
     code: str
     name: str  # in the active language
     office_count: int
+
+
+def name_sort_key(name: str) -> str:
+    """Alphabetical as readers expect it: Österreich among the O's, not after Z."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
 def country_code_known(*, code: str) -> bool:
@@ -60,12 +66,12 @@ def country_office_counts(*, sending_country: str | None = None) -> list[Country
         CountryCount(code=str(row["host_country"]), name=str(Country(row["host_country"]).name), office_count=row["office_count"])
         for row in rows
     ]
-    return sorted(counts, key=lambda count: count.name.casefold())
+    return sorted(counts, key=lambda count: name_sort_key(count.name))
 
 
 def sending_countries_present() -> list[Country]:
     codes = Office.objects.active().values_list("sending_country", flat=True).distinct().order_by()
-    return sorted((Country(code) for code in codes), key=lambda country: str(country.name).casefold())
+    return sorted((Country(code) for code in codes), key=lambda country: name_sort_key(str(country.name)))
 
 
 def organiser_country_codes(*, user) -> list[str] | None:
