@@ -3,20 +3,14 @@
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django_countries import countries
 
-from embassies.models import Office, OfficeKind
+from embassies.models import Office
+from embassies.selectors import office_list_for_country
 
 from .models import LIVE_LETTER_STATUSES, Campaign, Letter, LetterTemplate, Submission
 from .rendering import RenderedLetter, letter_render
-
-# Embassy first, then consulates, honorary consulates last: the order supporters read the list in.
-KIND_ORDER = Case(
-    *[When(kind=kind, then=Value(rank)) for rank, kind in enumerate(OfficeKind.values)],
-    default=Value(len(OfficeKind.values)),
-    output_field=IntegerField(),
-)
 
 
 def letter_drafts_render(
@@ -75,11 +69,7 @@ def campaign_languages(*, campaign: Campaign) -> list[str]:
 
 def office_queryset_for_letter(*, campaign: Campaign, host_country: str) -> QuerySet[Office]:
     """The offices a supporter in host_country may write to: the only source of recipients."""
-    return (
-        Office.objects.active()
-        .filter(sending_country=campaign.sending_country, host_country=host_country.upper())
-        .order_by(KIND_ORDER, "city", "name")
-    )
+    return office_list_for_country(host_country=host_country, sending_country=str(campaign.sending_country))
 
 
 def letter_offices_already_written(*, campaign: Campaign, sender_hash: str, offices: Iterable[Office]) -> list[Office]:

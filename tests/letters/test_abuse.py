@@ -1,0 +1,117 @@
+"""Abuse guards: honeypot, minimum fill time, tampered tokens, rate limits, proof of work."""
+
+import hashlib
+import time
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from campaign.abuse import FILL_TIME_SALT, POW_SALT, _leading_zero_bits, pow_solution_check, rate_limit_hit
+from campaign.models import Submission
+
+pytestmark = pytest.mark.django_db
+
+FORM_URL = reverse("campaign:letter_form", args=["law-13673", "cz"])
+
+
+def test_rate_limit_counts_per_key_within_the_window():
+    hits = [rate_limit_hit(scope="t", key="1.2.3.4", limit=3, window_seconds=60) for _ in range(5)]
+    assert hits == [False, False, False, True, True]
+    assert rate_limit_hit(scope="t", key="5.6.7.8", limit=3, window_seconds=60) is False
+
+
+def test_honeypot_filled_is_refused(client, campaign, offices, letter_data):
+    response = client.post(FORM_URL, letter_data(website="http://spam.example"))
+
+    assert response.status_code == 200
+    assert "Leave this field empty" in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+def test_form_sent_faster_than_a_person_is_refused(client, campaign, offices, letter_data):
+    response = client.post(FORM_URL, letter_data(form_started=signing.dumps(time.time(), salt=FILL_TIME_SALT)))
+
+    assert response.status_code == 200
+    assert "faster than a person" in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+@pytest.mark.parametrize("token", ["", "garbage", signing.dumps(0, salt="another-salt")])
+def test_missing_or_forged_start_time_is_refused(client, campaign, offices, letter_data, token):
+    response = client.post(FORM_URL, letter_data(form_started=token))
+
+    assert response.status_code == 200
+    assert "damaged" in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+def test_rate_limit_per_ip(client, campaign, offices, letter_data, settings):
+    settings.RATE_LIMIT_LETTERS_PER_IP = 2
+    for index in range(2):
+        assert client.post(FORM_URL, letter_data(email=f"person{index}@example.org")).status_code == 302
+
+    blocked = client.post(FORM_URL, letter_data(email="person9@example.org"))
+
+    assert blocked.status_code == 429
+    assert "Too many letters" in blocked.content.decode()
+    assert Submission.objects.count() == 2
+    other_ip = client.post(FORM_URL, letter_data(email="person8@example.org"), REMOTE_ADDR="10.9.8.7")
+    assert other_ip.status_code == 302
+
+
+def test_rate_limit_per_email(client, campaign, offices, letter_data, settings):
+    settings.RATE_LIMIT_LETTERS_PER_EMAIL = 1
+    assert client.post(FORM_URL, letter_data(), REMOTE_ADDR="10.0.0.1").status_code == 302
+
+    blocked = client.post(FORM_URL, letter_data(email="JANA@example.org "), REMOTE_ADDR="10.0.0.2")
+
+    assert blocked.status_code == 429
+    assert Submission.objects.count() == 1
+
+
+def solve(challenge: str) -> str:
+    data = signing.loads(challenge, salt=POW_SALT)
+    nonce = 0
+    while _leading_zero_bits(hashlib.sha256(f"{data['salt']}{nonce}".encode()).digest()) < data["bits"]:
+        nonce += 1
+    return str(nonce)
+
+
+@pytest.fixture
+def pow_on(settings):
+    settings.POW_ENABLED = True
+    settings.POW_DIFFICULTY_BITS = 8
+
+
+def test_proof_of_work_page_loads_the_self_hosted_solver_and_explains_no_js(client, campaign, offices, pow_on):
+    page = client.get(FORM_URL).content.decode()
+    assert "/static/js/pow.js" in page
+    assert "<noscript>" in page
+    assert "https://" not in page.split("<main>")[1].split("</main>")[0]  # nothing third-party in the page body
+
+
+def test_email_without_proof_of_work_is_refused(client, campaign, offices, letter_data, pow_on):
+    from campaign.abuse import pow_challenge_new
+
+    response = client.post(FORM_URL, letter_data(pow_challenge=pow_challenge_new(), pow_solution="1"))
+
+    assert response.status_code == 200
+    assert "anti-spam check" in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+def test_email_with_a_solved_challenge_is_accepted_once(client, campaign, offices, letter_data, pow_on):
+    from campaign.abuse import pow_challenge_new
+
+    challenge = pow_challenge_new()
+    solution = solve(challenge)
+
+    assert client.post(FORM_URL, letter_data(pow_challenge=challenge, pow_solution=solution)).status_code == 302
+    assert pow_solution_check(challenge=challenge, solution=solution) is False  # one use only
+
+
+def test_mailto_channel_does_not_need_proof_of_work(client, campaign, offices, letter_data, pow_on):
+    response = client.post(FORM_URL, letter_data(action="mailto"))
+    assert response.status_code == 200
+    assert "mailto:" in response.content.decode()

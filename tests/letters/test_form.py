@@ -1,0 +1,137 @@
+"""The letter form: offices, fields, validation, header injection, oversized and malformed input."""
+
+import pytest
+from django.urls import reverse
+
+from campaign.forms import CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PRINT, LetterForm
+from campaign.models import Submission
+from tests.factories import OfficeFactory
+
+pytestmark = pytest.mark.django_db
+
+FORM_URL = reverse("campaign:letter_form", args=["law-13673", "cz"])
+
+
+def test_form_lists_the_country_offices_with_embassy_and_consulates_prechecked(client, campaign, offices):
+    OfficeFactory(host_country="SK", name="Embassy of Ukraine in Slovakia")
+    OfficeFactory(name="Closed consulate", active=False)
+
+    page = client.get(FORM_URL).content.decode()
+
+    assert "Embassy of Ukraine in Slovakia" not in page
+    assert "Closed consulate" not in page
+    for key in ("embassy", "consulate", "honorary", "unverified"):
+        assert offices[key].name in page
+    form = LetterForm(campaign=campaign, host_country="CZ", channel=CHANNEL_EMAIL)
+    assert set(form.initial["offices"]) == {offices["embassy"].pk, offices["consulate"].pk, offices["unverified"].pk}
+    assert page.index("Embassy of Ukraine in Czechia") < page.index("Honorary Consulate")
+    assert "print only" in page
+    assert "A protest against Law No. 13673" in page  # subject prefilled from the template
+    assert "foreign government" in page  # the privacy notice
+
+
+def test_country_without_offices_is_404(client, campaign, offices):
+    assert client.get(reverse("campaign:letter_form", args=["law-13673", "zz"])).status_code == 404
+
+
+def test_campaign_page_sends_the_chosen_country_to_the_form(client, campaign, offices):
+    page = client.get(reverse("campaign:campaign_detail", args=["law-13673"]))
+    assert "Czechia" in page.content.decode()
+
+    response = client.get(reverse("campaign:campaign_detail", args=["law-13673"]), {"country": "CZ"})
+
+    assert response.status_code == 302
+    assert response["Location"] == FORM_URL
+
+
+def test_preview_shows_each_office_its_own_letter(client, campaign, offices, letter_data):
+    response = client.post(FORM_URL, letter_data(action="preview", office_keys=("embassy", "consulate", "honorary")))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('class="card preview"') == 3
+    assert "Dear Ambassador," in page and "Dear Consul," in page and "Dear Honorary Consul," in page
+    assert "citizens of Czechia" in page
+    assert Submission.objects.count() == 0
+
+
+def test_email_is_required_only_for_the_email_channel(campaign, offices, letter_data):
+    data = letter_data(email="")
+    assert not LetterForm(data, campaign=campaign, host_country="CZ", channel=CHANNEL_EMAIL).is_valid()
+    for channel in (CHANNEL_MAILTO, CHANNEL_PRINT):
+        form = LetterForm(data, campaign=campaign, host_country="CZ", channel=channel)
+        assert form.is_valid(), form.errors
+        assert set(form.cleaned_data) >= {
+            "offices", "language", "template", "name", "city", "email", "subject", "body", "personal_paragraph",
+            "send_copy",
+        }
+
+
+def test_unverified_office_is_refused_for_email_but_printable(campaign, offices, letter_data):
+    data = letter_data(office_keys=("embassy", "unverified"))
+
+    email_form = LetterForm(data, campaign=campaign, host_country="CZ", channel=CHANNEL_EMAIL)
+    assert not email_form.is_valid()
+    assert "no verified email address" in str(email_form.errors["offices"])
+    assert offices["unverified"].name in str(email_form.errors["offices"])
+    assert LetterForm(data, campaign=campaign, host_country="CZ", channel=CHANNEL_PRINT).is_valid()
+
+
+@pytest.mark.parametrize("field", ["name", "subject", "city"])
+@pytest.mark.parametrize("line_break", ["\r\n", "\n", "\r"])
+def test_line_breaks_in_header_fields_are_rejected(client, campaign, offices, letter_data, field, line_break):
+    value = f"Jana{line_break}Bcc: victim@example.org"
+
+    response = client.post(FORM_URL, letter_data(**{field: value}))
+
+    assert response.status_code == 200
+    assert "single line" in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+def test_unknown_placeholder_in_the_edited_letter_is_named(client, campaign, offices, letter_data):
+    response = client.post(FORM_URL, letter_data(body="{salutation}, dear {ambassador_name}"))
+
+    assert response.status_code == 200
+    assert "{ambassador_name}" in response.content.decode()
+
+
+def test_a_one_megabyte_body_is_a_form_error(client, campaign, offices, letter_data):
+    response = client.post(FORM_URL, letter_data(body="x" * 1_000_000))
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most" in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+@pytest.mark.parametrize("garbage", [["abc"], ["999999"], ["1; DROP TABLE"], ["-1"], [""]])
+def test_garbage_office_ids_are_a_form_error(client, campaign, offices, letter_data, garbage):
+    data = letter_data()
+    data["offices"] = garbage
+
+    response = client.post(FORM_URL, data)
+
+    assert response.status_code == 200
+    assert 'class="errorlist"' in response.content.decode()
+
+
+def test_office_of_another_country_cannot_be_addressed(client, campaign, offices, letter_data):
+    slovak = OfficeFactory(host_country="SK", verified_on="2026-01-01")
+    data = letter_data()
+    data["offices"] = [str(slovak.pk)]
+
+    response = client.post(FORM_URL, data)
+
+    assert response.status_code == 200
+    assert Submission.objects.count() == 0
+
+
+def test_unknown_language_is_a_form_error(client, campaign, offices, letter_data):
+    response = client.post(FORM_URL, letter_data(language="xx"))
+    assert response.status_code == 200
+    assert Submission.objects.count() == 0
+
+
+def test_no_recipient_address_is_taken_from_the_request(client, campaign, offices, letter_data, outbox):
+    client.post(FORM_URL, {**letter_data(), "to": "attacker@example.org", "email_to": "attacker@example.org"})
+    assert all("attacker@example.org" not in message.to for message in outbox)

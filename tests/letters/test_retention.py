@@ -1,0 +1,61 @@
+"""Retention: unconfirmed submissions are deleted, personal data of sent letters is erased."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from campaign.models import ContactEvent, Letter, LetterStatus, Submission
+from campaign.services import contact_record, submissions_personal_data_erase, submissions_unconfirmed_delete
+from campaign.tasks import submissions_personal_data_erase_task, submissions_unconfirmed_delete_task
+from tests.factories import CampaignFactory, VerifiedOfficeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def submission_with_letter(*, age_days: int, confirmed: bool, status: str) -> Submission:
+    campaign = CampaignFactory()
+    submission = Submission.objects.create(
+        campaign=campaign, language="en", name="Jana", city="Brno", email="jana@example.org", sender_hash="h",
+        subject="S", body="B", personal_paragraph="P", confirmed_at=timezone.now() if confirmed else None,
+    )
+    Submission.objects.filter(pk=submission.pk).update(created_at=timezone.now() - datetime.timedelta(days=age_days))
+    Letter.objects.create(
+        submission=submission, campaign=campaign, office=VerifiedOfficeFactory(), sender_hash="h", status=status
+    )
+    return submission
+
+
+def test_unconfirmed_submissions_are_deleted_after_seven_days(settings):
+    settings.RETENTION_UNCONFIRMED_DAYS = 7
+    old = submission_with_letter(age_days=8, confirmed=False, status=LetterStatus.PENDING)
+    recent = submission_with_letter(age_days=6, confirmed=False, status=LetterStatus.PENDING)
+    confirmed = submission_with_letter(age_days=30, confirmed=True, status=LetterStatus.SENT)
+
+    assert submissions_unconfirmed_delete_task.delay().get() == 1
+
+    assert not Submission.objects.filter(pk=old.pk).exists()
+    assert not Letter.objects.filter(submission_id=old.pk).exists()
+    assert Submission.objects.filter(pk__in=[recent.pk, confirmed.pk]).count() == 2
+
+
+def test_personal_data_is_erased_once_letters_are_final_and_retention_passed(settings):
+    settings.RETENTION_SUPPORTER_DAYS = 30
+    due = submission_with_letter(age_days=31, confirmed=True, status=LetterStatus.DELIVERED)
+    contact_record(campaign=due.campaign, office=due.letters.get().office, channel="email_sent")
+    still_sending = submission_with_letter(age_days=31, confirmed=True, status=LetterStatus.QUEUED)
+    too_recent = submission_with_letter(age_days=10, confirmed=True, status=LetterStatus.SENT)
+
+    assert submissions_personal_data_erase_task.delay().get() == 1
+
+    due.refresh_from_db()
+    assert (due.name, due.city, due.email, due.subject, due.body, due.personal_paragraph) == ("",) * 6
+    assert due.erased_at is not None
+    assert due.sender_hash == "h"
+    assert due.letters.get().status == LetterStatus.DELIVERED
+    assert ContactEvent.objects.count() == 1
+    for kept in (still_sending, too_recent):
+        kept.refresh_from_db()
+        assert kept.email == "jana@example.org" and kept.erased_at is None
+    assert submissions_personal_data_erase() == 0  # nothing left to erase
+    assert submissions_unconfirmed_delete() == 0

@@ -1,0 +1,107 @@
+"""Sample campaign (text kept exactly), organiser permissions, admin, dev mailbox."""
+
+import datetime
+import email
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from campaign.models import Campaign, LetterTemplate
+from campaign.rendering import letter_render
+from embassies.services import ORGANISERS_GROUP
+from tests.factories import VerifiedOfficeFactory
+
+pytestmark = pytest.mark.django_db
+
+APPEAL = Path("/work/shared/seed/law-13673-appeal.md")
+
+
+def sample_letter_from_appeal() -> tuple[str, str]:
+    text = APPEAL.read_text(encoding="utf-8").split("## The sample letter", 1)[1]
+    lines = [line[2:] if line.startswith("> ") else "" for line in text.strip().splitlines()]
+    subject_line, body = "\n".join(lines).strip().split("\n", 1)
+    return subject_line.removeprefix("Subject: "), body.strip()
+
+
+def test_load_sample_campaign_is_idempotent(settings):
+    call_command("load_sample_campaign")
+    call_command("load_sample_campaign")
+
+    campaign = Campaign.objects.get(slug="law-13673")
+    assert campaign.sending_country == "UA"
+    assert campaign.from_email == settings.DEFAULT_FROM_EMAIL
+    assert LetterTemplate.objects.filter(campaign=campaign).count() == 1
+
+
+@pytest.mark.skipif(not APPEAL.exists(), reason="needs /work/shared/seed (the reference text)")
+def test_sample_letter_text_is_kept_exactly():
+    call_command("load_sample_campaign")
+    template = LetterTemplate.objects.get(campaign__slug="law-13673", language="en")
+    subject, body = sample_letter_from_appeal()
+    embassy = VerifiedOfficeFactory(host_country="CZ")
+
+    letter = letter_render(
+        subject=template.subject, body=template.body, closing=template.closing, office=embassy, language="en",
+        supporter_name="Jana", supporter_city="Brno", on_date=datetime.date(2026, 11, 24),
+    )
+
+    assert letter.subject == subject
+    assert letter.body == body.replace("[your country]", "Czechia")
+    assert letter.text.endswith("\n\nYours sincerely,\nJana\nBrno\n")
+
+
+def test_organisers_may_manage_campaigns_and_read_the_outbox():
+    group = Group.objects.get(name=ORGANISERS_GROUP)
+    codenames = set(group.permissions.filter(content_type__app_label="campaign").values_list("codename", flat=True))
+    assert {"change_campaign", "change_lettertemplate", "view_letter", "view_contactevent"} <= codenames
+    assert "view_submission" not in codenames  # supporters' personal data is not for browsing
+
+
+def test_template_with_unknown_placeholder_is_rejected_with_a_clear_error():
+    call_command("load_sample_campaign")
+    template = LetterTemplate.objects.get(campaign__slug="law-13673")
+    template.body = "{salutation}, {ambassador}"
+    with pytest.raises(ValidationError) as error:
+        template.full_clean()
+    assert "{ambassador}" in str(error.value.message_dict["body"])
+
+
+def test_admin_outbox_shows_no_letter_bodies(admin_client):
+    call_command("load_sample_campaign")
+    response = admin_client.get(reverse("admin:campaign_letter_changelist"))
+    assert response.status_code == 200
+    assert admin_client.get(reverse("admin:campaign_campaign_change", args=[Campaign.objects.get().pk])).status_code == 200
+
+
+def test_dev_mailbox_backend_writes_eml_through_anymail(settings, tmp_path):
+    from django.core.mail import send_mail
+
+    settings.EMAIL_BACKEND = "config.devmailbox.backend.EmailBackend"
+    settings.DEV_MAILBOX_DIR = tmp_path
+    send_mail("Hello", "Open http://127.0.0.1:8000/c/x/confirm/abc/", "from@example.org", ["to@example.org"])
+
+    files = list(tmp_path.glob("*.eml"))
+    assert len(files) == 1
+    parsed = email.message_from_bytes(files[0].read_bytes())
+    assert parsed["Subject"] == "Hello" and parsed["To"] == "to@example.org"
+
+
+@pytest.mark.urls("tests.letters.devmailbox_urls")
+def test_dev_mailbox_views_render_links_clickable(client, settings, tmp_path):
+    from django.core.mail import send_mail
+
+    settings.EMAIL_BACKEND = "config.devmailbox.backend.EmailBackend"
+    settings.DEV_MAILBOX_DIR = tmp_path
+    send_mail("Hello", "Open http://127.0.0.1:8000/c/x/confirm/abc/ now", "from@example.org", ["to@example.org"])
+    name = next(tmp_path.glob("*.eml")).stem
+
+    listing = client.get("/dev/mailbox/").content.decode()
+    message = client.get(f"/dev/mailbox/{name}/").content.decode()
+
+    assert "Hello" in listing and name in listing
+    assert '<a href="http://127.0.0.1:8000/c/x/confirm/abc/"' in message
+    assert client.get("/dev/mailbox/..%2F..%2Fetc%2Fpasswd/").status_code == 404

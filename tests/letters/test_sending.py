@@ -1,0 +1,142 @@
+"""The outbox: atomic claim, retries on transient ESP errors, permanent failures, the sweep."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus
+from campaign.services import letter_claim, letter_send, letters_sweep
+from campaign.tasks import letter_send_task
+from embassies.services import office_email_flag
+from tests.factories import CampaignFactory, VerifiedOfficeFactory
+
+from .esp_backends import FlakyBackend
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def queued_letter(db):
+    from campaign.models import Submission
+
+    campaign = CampaignFactory()
+    from tests.factories import LetterTemplateFactory
+
+    LetterTemplateFactory(campaign=campaign)
+    submission = Submission.objects.create(
+        campaign=campaign, language="en", name="Jana", city="Brno", email="jana@example.org", sender_hash="h",
+        subject="Protest", body="{salutation},\n\nText.", confirmed_at=timezone.now(),
+    )
+    return Letter.objects.create(
+        submission=submission, campaign=campaign, office=VerifiedOfficeFactory(), sender_hash="h",
+        status=LetterStatus.QUEUED, queued_at=timezone.now(),
+    )
+
+
+def test_only_one_claim_wins(queued_letter):
+    assert letter_claim(letter_id=queued_letter.pk) is True
+    assert letter_claim(letter_id=queued_letter.pk) is False
+    queued_letter.refresh_from_db()
+    assert queued_letter.status == LetterStatus.SENDING
+    assert queued_letter.attempts == 1
+
+
+def test_sending_a_letter_twice_sends_it_once(queued_letter, outbox):
+    assert letter_send(letter_id=queued_letter.pk) == LetterStatus.SENT
+    assert letter_send(letter_id=queued_letter.pk) is None
+    assert len(outbox) == 1
+    assert ContactEvent.objects.filter(channel=ContactChannel.EMAIL_SENT).count() == 1
+
+
+@pytest.fixture
+def eager_retries():
+    """Eager tasks propagate a Retry unless told not to; a worker would schedule it instead."""
+    from config.celery import app
+
+    before = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = before
+
+
+def test_transient_esp_errors_are_retried_then_sent_once(queued_letter, outbox, settings, eager_retries):
+    settings.EMAIL_BACKEND = "tests.letters.esp_backends.FlakyBackend"
+    FlakyBackend.failures_left = 2
+
+    letter_send_task.apply(args=[queued_letter.pk], throw=False)  # eager: retries run at once
+
+    queued_letter.refresh_from_db()
+    assert queued_letter.status == LetterStatus.SENT
+    assert queued_letter.attempts == 3
+    assert len(outbox) == 1
+
+
+def test_letter_fails_visibly_after_the_last_retry(queued_letter, outbox, settings, eager_retries):
+    settings.EMAIL_BACKEND = "tests.letters.esp_backends.FlakyBackend"
+    FlakyBackend.failures_left = 100
+    try:
+        letter_send_task.apply(args=[queued_letter.pk], throw=False)  # eager: retries run at once
+    finally:
+        FlakyBackend.failures_left = 0
+
+    queued_letter.refresh_from_db()
+    assert queued_letter.status == LetterStatus.FAILED
+    assert queued_letter.attempts == settings.LETTER_SEND_MAX_RETRIES + 1
+    assert "Gave up" in queued_letter.failure_reason
+    assert "503" in queued_letter.failure_reason
+    assert outbox == []
+
+
+def test_permanent_esp_error_fails_with_the_esp_reason(queued_letter, outbox, settings):
+    settings.EMAIL_BACKEND = "tests.letters.esp_backends.RejectingBackend"
+
+    letter_send_task.apply(args=[queued_letter.pk], throw=False)  # eager: retries run at once
+
+    queued_letter.refresh_from_db()
+    assert queued_letter.status == LetterStatus.FAILED
+    assert queued_letter.attempts == 1
+    assert "422" in queued_letter.failure_reason
+    assert "Invalid 'To' address" in queued_letter.failure_reason
+
+
+def test_letter_to_an_office_flagged_meanwhile_is_not_sent(queued_letter, outbox):
+    office_email_flag(office=queued_letter.office, reason="bounced")
+
+    assert letter_send(letter_id=queued_letter.pk) == LetterStatus.FAILED
+    assert outbox == []
+
+
+def test_sweep_requeues_letters_stuck_in_sending_or_queued(queued_letter, outbox, django_capture_on_commit_callbacks):
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    letter_claim(letter_id=queued_letter.pk)  # a worker claimed it, then died
+    Letter.objects.filter(pk=queued_letter.pk).update(claimed_at=long_ago)
+    fresh = Letter.objects.create(
+        submission=queued_letter.submission, campaign=queued_letter.campaign, office=VerifiedOfficeFactory(),
+        sender_hash="h", status=LetterStatus.SENDING, claimed_at=timezone.now(),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        requeued = letters_sweep(
+            queued_older_than=datetime.timedelta(minutes=15), sending_older_than=datetime.timedelta(minutes=10)
+        )
+
+    assert requeued == [queued_letter.pk]
+    queued_letter.refresh_from_db()
+    assert queued_letter.status == LetterStatus.SENT
+    assert queued_letter.attempts == 2
+    fresh.refresh_from_db()
+    assert fresh.status == LetterStatus.SENDING  # a live worker may still be sending it
+    assert len(outbox) == 1
+
+
+def test_sweep_gives_up_on_a_letter_that_keeps_killing_workers(queued_letter, settings):
+    Letter.objects.filter(pk=queued_letter.pk).update(
+        status=LetterStatus.SENDING, attempts=settings.LETTER_SEND_MAX_ATTEMPTS,
+        claimed_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+
+    assert letters_sweep(queued_older_than=datetime.timedelta(0), sending_older_than=datetime.timedelta(0)) == []
+
+    queued_letter.refresh_from_db()
+    assert queued_letter.status == LetterStatus.FAILED
