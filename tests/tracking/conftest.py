@@ -3,6 +3,12 @@ import pytest
 from tests.factories import CampaignFactory, VerifiedOfficeFactory
 
 
+@pytest.fixture(autouse=True)
+def _anymail_test_backend(settings):
+    """Django's test setup swaps in the locmem backend; put back anymail's, so forwarding runs anymail's code."""
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+
+
 @pytest.fixture
 def campaign(db):
     return CampaignFactory(slug="law-13673", title="Against Law No. 13673")

@@ -100,6 +100,7 @@ def test_reply_to_a_letter_is_stored_matched_and_forwarded(client, letter, djang
     assert "passed it on to Kyiv" in forwarded.body
     assert forwarded.subject.startswith("Reply from Consulate General of Ukraine in Brno")
     assert not forwarded.attachments and not getattr(forwarded, "alternatives", [])
+    assert forwarded.anymail_status.status == {"sent"}  # went through anymail, not Django's locmem backend
 
 
 def test_office_is_marked_as_replied(client, letter, campaign):
