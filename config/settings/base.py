@@ -168,6 +168,12 @@ CALL_LOG_LIMIT_PER_HOUR = env_int("CALL_LOG_LIMIT_PER_HOUR", 10)
 # How long personal data is kept, in days.
 RETENTION_UNCONFIRMED_DAYS = env_int("RETENTION_UNCONFIRMED_DAYS", 7)
 RETENTION_SUPPORTER_DAYS = env_int("RETENTION_SUPPORTER_DAYS", 30)
+# Group batches (campaign.printing): signer names are deleted once posted or after this many days.
+RETENTION_SIGNERS_DAYS = env_int("RETENTION_SIGNERS_DAYS", 30)
+# Batch PDFs render in chunks of this many letters across this many worker processes.
+PRINT_BATCH_CHUNK_SIZE = env_int("PRINT_BATCH_CHUNK_SIZE", 60)
+PRINT_BATCH_WORKERS = env_int("PRINT_BATCH_WORKERS", 2)
+CELERY_BEAT_SCHEDULE["printing-signers-expire"] = {"task": "printing.batches_personal_data_expire", "schedule": 3600.0}
 
 # Development mailbox: a folder of .eml files shown at /dev/mailbox/ when DEBUG is on.
 DEV_MAILBOX_DIR = None

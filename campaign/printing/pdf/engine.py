@@ -1,0 +1,34 @@
+"""WeasyPrint set up once and reused: the parsed print stylesheet and the font configuration
+are the expensive parts that repeat between documents."""
+
+import logging
+from pathlib import Path
+
+# Set before importing WeasyPrint, which logs its progress (even parsing its own stylesheets) at INFO,
+# and warns for every refused URL.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+
+from .fetcher import StaticOnlyFetcher  # noqa: E402
+
+
+class PdfEngine:
+    def __init__(self, *, stylesheet: str | Path, static_roots: list[str | Path]):
+        self.fetcher = StaticOnlyFetcher(roots=static_roots)
+        self.font_config = FontConfiguration()
+        stylesheet = Path(stylesheet)
+        self.base_url = stylesheet.parent.as_uri() + "/"
+        self.stylesheet = CSS(
+            filename=str(stylesheet), url_fetcher=self.fetcher, font_config=self.font_config
+        )
+
+    def write(self, *, html: str, target, tagged: bool = True) -> int:
+        """Render one HTML document to target (a path or a binary file); return its page count."""
+        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            stylesheets=[self.stylesheet], font_config=self.font_config, pdf_tags=tagged
+        )
+        document.write_pdf(target, pdf_tags=tagged)
+        return len(document.pages)

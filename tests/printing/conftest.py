@@ -1,0 +1,71 @@
+import io
+import time
+
+import pytest
+from django.core import signing
+from pypdf import PdfReader
+
+from campaign.abuse import FILL_TIME_SALT
+from embassies.models import HeadTitle, OfficeKind
+from tests.factories import CampaignFactory, LetterTemplateFactory, OfficeFactory, VerifiedOfficeFactory
+
+GLYPHS = "č ř ł ß ї є ґ – “ ” ’"
+BODY = (
+    "{salutation},\n\n"
+    "We are addressing you on behalf of the citizens of {host_country} – people who stand on the side of "
+    "human dignity. We ask you to convey our “concerns” to the Government’s ministers.\n\n"
+    f"Glyph check: {GLYPHS}."
+)
+
+
+def pdf_pages_text(data: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.fixture
+def campaign(db):
+    campaign = CampaignFactory(slug="law-13673", title="Law 13673")
+    LetterTemplateFactory(campaign=campaign, language="en", subject="A protest against Law No. 13673", body=BODY)
+    LetterTemplateFactory(
+        campaign=campaign, language="uk", subject="Протест проти закону № 13673",
+        body="{salutation},\n\nМи звертаємося до вас від імені громадян країни {host_country}: її, єдність, ґанок.",
+        closing="З повагою,",
+    )
+    return campaign
+
+
+@pytest.fixture
+def template(campaign):
+    return campaign.templates.get(language="en")
+
+
+@pytest.fixture
+def offices(db):
+    """Czech offices of Ukraine, each with its own head and address, and one in Poland."""
+    return {
+        "embassy": VerifiedOfficeFactory(
+            name="Embassy of Ukraine in the Czech Republic", city="Praha 6", street_lines="Charlese de Gaulla 29",
+            postcode="160 00",
+        ),
+        "consulate": VerifiedOfficeFactory(
+            name="Consulate of Ukraine in Brno", city="Brno", street_lines="Kounicova 19", postcode="602 00",
+            kind=OfficeKind.CONSULATE, head_title=HeadTitle.CONSUL,
+        ),
+        "honorary": OfficeFactory(
+            name="Honorary Consulate of Ukraine in Ostrava", city="Ostrava", street_lines="Nádražní 1",
+            postcode="702 00", kind=OfficeKind.HONORARY_CONSULATE, head_title=HeadTitle.HONORARY_CONSUL, email="",
+        ),
+        "poland": VerifiedOfficeFactory(
+            name="Embassy of Ukraine in Poland", host_country="PL", city="Warszawa", street_lines="al. Szucha 7",
+            postcode="00-580",
+        ),
+    }
+
+
+@pytest.fixture
+def czech_offices(offices):
+    return [offices["embassy"], offices["consulate"], offices["honorary"]]
+
+
+def started_long_ago() -> str:
+    return signing.dumps(time.time() - 60, salt=FILL_TIME_SALT)
