@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from .applying import ImportReport, office_changes, office_match, office_record_apply, records_apply
+from .applying import ImportReport, office_changes, office_match, office_record_apply, office_record_assign, records_apply
 from .merging import records_from_rows
 from .rows import OfficeRow, RowRejected, office_row_parse
 from .sources import ImportFileInvalid, rows_read
@@ -16,6 +16,7 @@ __all__ = [
     "office_file_import",
     "office_match",
     "office_record_apply",
+    "office_record_assign",
     "office_row_parse",
 ]
 

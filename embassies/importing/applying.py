@@ -74,23 +74,31 @@ def office_changes(*, office: Office, values: dict) -> dict:
     return changes
 
 
-def office_record_apply(*, values: dict, office: Office | None) -> tuple[str, Office, bool]:
-    """Create or update one office. Returns (outcome, office, verification_lost)."""
-    if office is None:
-        fields = {name: values[name] for name in OFFICE_FIELDS if values.get(name) is not None}
-        office = Office(**fields)
-        office.save()
-        return "created", office, False
+def office_record_assign(*, office: Office, values: dict) -> tuple[bool, bool]:
+    """Set what the record changes on the office, without saving. Returns (changed, verification_lost)."""
+    if office.pk is None:
+        for name in OFFICE_FIELDS:
+            if values.get(name) is not None:
+                setattr(office, name, values[name])
+        return True, False
     changes = office_changes(office=office, values=values)
-    if not changes:
-        return "unchanged", office, False
     verification_lost = office.is_verified and bool(CONTACT_FIELDS & changes.keys())
     for name, value in changes.items():
         setattr(office, name, value)
     if verification_lost:
         office.verified_on, office.verified_by = None, ""
+    return bool(changes), verification_lost
+
+
+def office_record_apply(*, values: dict, office: Office | None) -> tuple[str, Office, bool]:
+    """Create or update one office. Returns (outcome, office, verification_lost)."""
+    new = office is None
+    office = office or Office()
+    changed, verification_lost = office_record_assign(office=office, values=values)
+    if not changed:
+        return "unchanged", office, False
     office.save()
-    return "updated", office, verification_lost
+    return ("created" if new else "updated"), office, verification_lost
 
 
 def source_key(values: dict) -> tuple:

@@ -141,7 +141,7 @@ def office_row_parse(*, line: int, values: dict[str, str], sending_country: str 
     sending = (get("sending_country") or sending_country or "").upper()
     host = get("host_country").upper()
     if not sending:
-        reasons.append(_("No sending state: add a sending_country column or pass --sending-state."))
+        reasons.append(_("No sending state: add a sending_country column (the import command also takes --sending-state)."))
     elif sending not in countries:
         reasons.append(_("sending_country: “%(code)s” is not an ISO country code.") % {"code": sending})
     if host not in countries:

@@ -1,0 +1,88 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from import_export.forms import ConfirmImportForm, ImportForm
+
+from ..models import Office
+from ..validation import numbers_normalise
+
+
+class OfficeAdminForm(forms.ModelForm):
+    """The model's clean() normalises; this adds the organiser's explicit word on numbers from another country."""
+
+    numbers_reviewed = forms.BooleanField(
+        label=_("The phone and fax numbers are right"),
+        required=False,
+        help_text=_(
+            "Tick to keep a number whose country code is not the host country's, "
+            "or to clear a review flag after checking the numbers."
+        ),
+    )
+    # Set by the admin: the host countries this organiser may edit (None: all).
+    scope_codes: list[str] | None = None
+
+    class Meta:
+        model = Office
+        exclude = ["numbers_need_review", "numbers_review_note", "verified_on", "verified_by", "email_flagged_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "head_title" in self.fields:
+            self.fields["head_title"].required = False
+            self.fields["head_title"].help_text = _("Leave empty to use the usual title for the kind of office.")
+        self.review_before = (self.instance.numbers_need_review, self.instance.numbers_review_note)
+        if self.scope_codes is not None and "host_country" in self.fields:
+            field = self.fields["host_country"]
+            field.choices = [(code, name) for code, name in field.choices if code in self.scope_codes]
+
+    def clean(self):
+        cleaned = super().clean()
+        host = cleaned.get("host_country")
+        if host and self.scope_codes is not None and str(host) not in self.scope_codes:
+            self.add_error("host_country", _("You look after other countries; ask an administrator to add this one."))
+        if not host:
+            return cleaned
+        numbers = numbers_normalise(phone=cleaned.get("phone", ""), fax=cleaned.get("fax", ""), host_country=str(host))
+        if numbers.foreign_warnings and not cleaned.get("numbers_reviewed") and (
+            self.numbers_changed or self.instance.pk is None or self.review_before[0]
+        ):
+            self.add_error(
+                "numbers_reviewed",
+                " ".join(numbers.foreign_warnings)
+                + " "
+                + str(_("Correct the number, or tick this box to keep it.")),
+            )
+        return cleaned
+
+    @property
+    def numbers_changed(self) -> bool:
+        return bool({"phone", "fax"} & set(self.changed_data))
+
+    def save(self, commit=True):
+        office = super().save(commit=False)
+        if self.cleaned_data.get("numbers_reviewed"):
+            office.numbers_need_review, office.numbers_review_note = False, ""
+        elif office.pk and not self.numbers_changed:
+            # Numbers an organiser already accepted are not flagged again by an unrelated edit.
+            office.numbers_need_review, office.numbers_review_note = self.review_before
+        if commit:
+            office.save()
+        return office
+
+
+def sending_state_field(**kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Sending state"),
+        choices=[("", _("from the file's sending_country column")), *countries],
+        required=False,
+        help_text=_("For files without a sending_country column, e.g. a list of one state's embassies."),
+        **kwargs,
+    )
+
+
+class OfficeImportForm(ImportForm):
+    sending_state = sending_state_field()
+
+
+class OfficeConfirmImportForm(ConfirmImportForm):
+    sending_state = sending_state_field(widget=forms.HiddenInput)

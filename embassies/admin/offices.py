@@ -1,0 +1,97 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+
+from ..models import Office
+from ..selectors import office_queryset_for_user, organiser_country_codes
+from ..services import offices_email_flag_clear, offices_mark_verified
+from .filters import EmailFlaggedFilter, VerifiedFilter
+from .forms import OfficeAdminForm, OfficeConfirmImportForm, OfficeImportForm
+from .resources import OfficeResource
+
+
+@admin.register(Office)
+class OfficeAdmin(ImportExportModelAdmin):
+    form = OfficeAdminForm
+    resource_classes = [OfficeResource]
+    import_form_class = OfficeImportForm
+    confirm_form_class = OfficeConfirmImportForm
+    list_display = [
+        "name", "host_country", "kind", "city", "verified_badge", "numbers_need_review", "email_flagged", "active",
+    ]  # fmt: skip
+    list_filter = [
+        "host_country", "kind", VerifiedFilter, "active", "numbers_need_review", EmailFlaggedFilter, "sending_country",
+    ]  # fmt: skip
+    search_fields = ["name", "city", "email", "other_emails", "phone", "fax"]
+    readonly_fields = [
+        "numbers_need_review", "numbers_review_note", "verified_on", "verified_by",
+        "email_flagged_at", "email_flag_reason", "created_at", "updated_at",
+    ]  # fmt: skip
+    actions = ["mark_verified_today", "clear_email_flag"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["sending_country", "host_country", "kind", "name", "head_title", "active"]}),
+        (_("Postal address"), {"fields": ["street_lines", "postcode", "city", "address_country", "consular_district"]}),
+        (_("Email"), {"fields": ["email", "other_emails", "email_flagged_at", "email_flag_reason"]}),
+        (_("Phone and fax"), {"fields": ["phone", "fax", "numbers_need_review", "numbers_review_note", "numbers_reviewed"]}),
+        (_("Web"), {"fields": ["website", "contact_form_url", "languages"]}),
+        (_("Source and verification"), {"fields": ["source", "source_date", "wikidata_id", "verified_on", "verified_by", "created_at", "updated_at"]}),
+    ]  # fmt: skip
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_queryset(self, request):
+        return office_queryset_for_user(user=request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        office = super().get_object(request, object_id, from_field)
+        if office is None and str(object_id).isdigit() and Office.objects.filter(pk=object_id).exists():
+            raise PermissionDenied(_("This office is in a country you do not look after."))
+        return office
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"scope_codes": organiser_country_codes(user=request.user)})
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        sending = form.cleaned_data.get("sending_state") if form is not None and hasattr(form, "cleaned_data") else None
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            "scope_codes": organiser_country_codes(user=request.user),
+            "sending_country": sending or None,
+        }
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is None:  # process_import rebuilds the confirm form from the POST alone
+            return initial
+        return {**initial, "sending_state": import_form.cleaned_data.get("sending_state", "")}
+
+    @admin.display(description=_("verified"), ordering="verified_on")
+    def verified_badge(self, office: Office) -> str:
+        if office.verified_on:
+            return format_html('<span title="{}">✔ {}</span>', office.verified_by, office.verified_on.isoformat())
+        return format_html('<strong style="color:#a60">{}</strong>', _("unverified"))
+
+    @admin.display(description=_("email flagged"), boolean=True)
+    def email_flagged(self, office: Office) -> bool:
+        return office.email_flagged_at is not None
+
+    @admin.action(description=_("Mark verified today"), permissions=["change"])
+    def mark_verified_today(self, request, queryset):
+        count = offices_mark_verified(offices=queryset, verified_by=request.user.get_username())
+        self.message_user(request, ngettext("%d office marked verified.", "%d offices marked verified.", count) % count)
+
+    @admin.action(description=_("Clear the email flag (reviewed)"), permissions=["change"])
+    def clear_email_flag(self, request, queryset):
+        count = offices_email_flag_clear(offices=queryset)
+        self.message_user(request, ngettext("%d flag cleared.", "%d flags cleared.", count) % count, messages.SUCCESS)

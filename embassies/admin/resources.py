@@ -1,0 +1,61 @@
+"""django-import-export resource: the same parsing, matching and rules as `manage.py import_offices`."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources
+
+from ..directory_csv import COLUMNS
+from ..importing import RowRejected, office_match, office_record_assign, office_row_parse
+from ..importing.sources import CANDIDATE_COLUMNS
+from ..models import Office
+
+
+class OfficeResource(resources.ModelResource):
+    other_emails = fields.Field(attribute="other_emails", column_name="other_emails")
+    active = fields.Field(attribute="active", column_name="active")
+
+    class Meta:
+        model = Office
+        fields = COLUMNS
+        export_order = COLUMNS
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def __init__(self, scope_codes: list[str] | None = None, sending_country: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.scope_codes = scope_codes
+        self.sending_country = sending_country
+        self.row_values: dict = {}  # the current row's checked values
+
+    def dehydrate_other_emails(self, office: Office) -> str:
+        return "; ".join(office.other_email_list)
+
+    def dehydrate_active(self, office: Office) -> str:
+        return "yes" if office.active else "no"
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        line = (row_number or 0) + 1  # the header is line 1
+        values = {CANDIDATE_COLUMNS.get(name, name): str(value or "").strip() for name, value in row.items() if name}
+        try:
+            parsed = office_row_parse(line=line, values=values, sending_country=self.sending_country)
+        except RowRejected as rejection:
+            raise ValidationError(_("Line %(line)s: %(reasons)s") % {"line": line, "reasons": "; ".join(rejection.reasons)})
+        host = parsed.values["host_country"]
+        if self.scope_codes is not None and host not in self.scope_codes:
+            raise ValidationError(
+                _("Line %(line)s: %(country)s is not one of the countries you look after.") % {"line": line, "country": host}
+            )
+        self.row_values = parsed.values
+
+    def get_or_init_instance(self, instance_loader, row):
+        office = office_match(values=self.row_values)
+        if office is not None and self.scope_codes is not None and str(office.host_country) not in self.scope_codes:
+            raise ValidationError(_("This row matches an office in a country you do not look after."))
+        return (office, False) if office else (Office(), True)
+
+    def import_instance(self, instance, row, **kwargs):
+        instance.import_changed, _verification_lost = office_record_assign(office=instance, values=self.row_values)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return not import_validation_errors and not getattr(instance, "import_changed", True)
