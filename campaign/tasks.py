@@ -3,6 +3,7 @@
 import datetime
 import logging
 
+from anymail.exceptions import AnymailRequestsAPIError
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
@@ -49,7 +50,17 @@ def letter_send_task(self, letter_id: int) -> str | None:
     return str(status) if status else None
 
 
-@shared_task(acks_late=True)
+# Mail to the supporter: retried on ESP errors (a failed confirmation email would strand the letters).
+SUPPORTER_MAIL_RETRY = {
+    "acks_late": True,
+    "autoretry_for": (AnymailRequestsAPIError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
+
+
+@shared_task(**SUPPORTER_MAIL_RETRY)
 def submission_confirmation_send_task(submission_id: int, interface_language: str) -> None:
     submission = Submission.objects.select_related("campaign").filter(pk=submission_id).first()
     if submission is None or submission.confirmed_at is not None or not submission.email:
@@ -62,7 +73,7 @@ def submission_confirmation_send_task(submission_id: int, interface_language: st
     ).send()
 
 
-@shared_task(acks_late=True)
+@shared_task(**SUPPORTER_MAIL_RETRY)
 def submission_copy_send_task(submission_id: int, interface_language: str) -> None:
     submission = Submission.objects.select_related("campaign").filter(pk=submission_id).first()
     if submission is None or not submission.email:
