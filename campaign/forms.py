@@ -108,8 +108,15 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
         self.abuse_guard_fields_add(proof_of_work=channel == CHANNEL_EMAIL)
 
     def _initial_fill(self, offices: list[Office]) -> None:
+        # Pre-checked: embassy and consulates the campaign can email. Honorary consulates are optional, and
+        # unverified offices would make "Send by email" fail; supporters tick them for print or mailto.
         self.initial.setdefault(
-            "offices", [office.pk for office in offices if office.kind != OfficeKind.HONORARY_CONSULATE]
+            "offices",
+            [
+                office.pk
+                for office in offices
+                if office.kind != OfficeKind.HONORARY_CONSULATE and office.can_receive_email
+            ],
         )
         template = self.templates.get(self.initial.get("language")) or next(iter(self.templates.values()), None)
         if template is not None:

@@ -23,7 +23,7 @@ def test_form_lists_the_country_offices_with_embassy_and_consulates_prechecked(c
     for key in ("embassy", "consulate", "honorary", "unverified"):
         assert offices[key].name in page
     form = LetterForm(campaign=campaign, host_country="CZ", channel=CHANNEL_EMAIL)
-    assert set(form.initial["offices"]) == {offices["embassy"].pk, offices["consulate"].pk, offices["unverified"].pk}
+    assert set(form.initial["offices"]) == {offices["embassy"].pk, offices["consulate"].pk}
     assert page.index("Embassy of Ukraine in Czechia") < page.index("Honorary Consulate")
     assert "print only" in page
     assert "A protest against Law No. 13673" in page  # subject prefilled from the template

@@ -1,0 +1,85 @@
+"""A supporter with JavaScript off writes to the Czech offices, confirms from the dev mailbox, sees "Sent"."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from embassies.models import HeadTitle, OfficeKind
+from tests.factories import OfficeFactory, VerifiedOfficeFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.letters.devmailbox_urls")]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+SCREENSHOT = "/tmp/letter-form.png"
+
+
+@pytest.fixture
+def site(live_server, settings, tmp_path, transactional_db):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    settings.EMAIL_BACKEND = "config.devmailbox.backend.EmailBackend"
+    settings.DEV_MAILBOX_DIR = tmp_path / "mailbox"
+    settings.SITE_URL = live_server.url
+    settings.FORM_MIN_FILL_SECONDS = 1
+    call_command("load_sample_campaign")
+    VerifiedOfficeFactory(name="Embassy of Ukraine in the Czech Republic", city="Praha", email="emb_cz@mfa.example")
+    VerifiedOfficeFactory(
+        name="Consulate General of Ukraine in Brno", city="Brno", kind=OfficeKind.CONSULATE_GENERAL,
+        head_title=HeadTitle.CONSUL_GENERAL, email="gc_cz@mfa.example",
+    )
+    OfficeFactory(
+        name="Honorary Consulate of Ukraine in Ostrava", city="Ostrava", kind=OfficeKind.HONORARY_CONSULATE,
+        head_title=HeadTitle.HONORARY_CONSUL, email="",
+    )
+    yield live_server.url
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(java_script_enabled=False, locale="en-GB", viewport={"width": 1100, "height": 900})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_supporter_sends_by_email_and_sees_each_letter_sent(site, page):
+    page.goto(site + "/")
+    page.get_by_role("link", name="Write a letter").click()
+    page.select_option("select[name=country]", "CZ")
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_label("Embassy of Ukraine in the Czech Republic").is_checked()
+    assert page.get_by_label("Consulate General of Ukraine in Brno").is_checked()
+    assert not page.get_by_label("Honorary Consulate of Ukraine in Ostrava").is_checked()
+    page.fill("input[name=name]", "Jana Nováková")
+    page.fill("input[name=city]", "Brno")
+    page.fill("input[name=email]", "jana@example.org")
+    page.fill("textarea[name=personal_paragraph]", "My neighbour left so as not to kill. He is not a criminal.")
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator(".card.preview").count() == 2
+    assert "Dear Consul General," in page.locator(".card.preview").nth(1).inner_text()
+    page.screenshot(path=SCREENSHOT, full_page=True)
+
+    page.get_by_role("button", name="Send by email").click()
+    assert "Check your inbox" in page.inner_text("h1")
+
+    page.goto(site + "/dev/mailbox/")
+    page.get_by_role("link", name="Please confirm your letters").click()
+    page.locator("a[href*='/confirm/']").click()
+
+    statuses = page.locator("[data-status]")
+    assert statuses.count() == 2
+    assert [statuses.nth(index).inner_text() for index in range(2)] == ["Sent", "Sent"]
+
+    page.goto(site + "/dev/mailbox/")
+    letters = page.locator("td", has_text="A protest against criminalisation")
+    assert letters.count() == 2
