@@ -72,7 +72,7 @@ def progress_bar_svg(*, value: int, maximum: int, label: str) -> SafeString:
 
 def day_chart_svg(*, title: str, days: Sequence[tuple[datetime.date, int]]) -> SafeString:
     """Vertical bars, one per day, oldest on the left; the first and last day are labelled."""
-    column = 12
+    column = max(4, min(24, 600 // max(len(days), 1)))  # a year still fits; a fortnight is not a sliver
     chart_height = 120
     width = max(len(days), 1) * column + 40
     height = chart_height + 30

@@ -158,7 +158,7 @@ POW_MAX_AGE_SECONDS = env_int("POW_MAX_AGE_SECONDS", 3600)
 REPLY_DOMAIN = env_str("REPLY_DOMAIN", "reply.example.org")
 # Replies received there: text kept up to this many bytes; content erased after REPLY_RETENTION_DAYS.
 REPLY_MAX_BYTES = env_int("REPLY_MAX_BYTES", 64 * 1024)
-REPLY_RETENTION_DAYS = env_int("REPLY_RETENTION_DAYS", 180)
+REPLY_RETENTION_DAYS = env_int("REPLY_RETENTION_DAYS", 90)
 # Days after sending before supporters are asked "did the office reply?".
 REPLY_SURVEY_AFTER_DAYS = env_int("REPLY_SURVEY_AFTER_DAYS", 14)
 # Public progress page: seconds its figures are cached; "I called"/"I sent a fax" clicks per IP per hour.

@@ -116,7 +116,7 @@ def test_replies_and_survey_answers_show_on_the_page(client, campaign, offices):
 
     assert html.count("Has replied") == 1
     assert "2 of 5 supporters got a reply" in html
-    assert "1 have replied" in html
+    assert "1 has replied." in html
 
 
 def _fill(campaign, offices_count: int, events_per_office: int):
