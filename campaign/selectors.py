@@ -57,6 +57,7 @@ def campaign_host_countries(*, campaign: Campaign) -> list[tuple[str, str]]:
     codes = (
         Office.objects.active()
         .filter(sending_country=campaign.sending_country)
+        .order_by()  # the model's default ordering would make DISTINCT count (country, kind, city, name)
         .values_list("host_country", flat=True)
         .distinct()
     )

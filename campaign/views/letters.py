@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 
 from ..models import LetterStatus
@@ -32,9 +33,10 @@ def submission_confirm(request: HttpRequest, slug: str, token: str) -> HttpRespo
         return redirect("campaign:letter_status", slug=result.submission.campaign.slug, token=status_token)
     status_url = None
     if result.outcome == ConfirmOutcome.ALREADY_CONFIRMED:
-        status_url = redirect(
-            "campaign:letter_status", slug=slug, token=submission_status_token(submission=result.submission)
-        ).url
+        status_url = reverse(
+            "campaign:letter_status",
+            args=[result.submission.campaign.slug, submission_status_token(submission=result.submission)],
+        )
     return render(
         request,
         "campaign/confirm_failed.html",

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 MESSAGE_NAME = re.compile(r"^[0-9T]+-[0-9a-f]{32}$")
 SHOWN_HEADERS = ["From", "To", "Cc", "Reply-To", "Subject", "Date"]
@@ -33,10 +34,10 @@ def mailbox_list(request):
 
 def mailbox_message(request, name: str):
     if not MESSAGE_NAME.match(name):
-        raise Http404("No such message")
+        raise Http404(_("No such message."))
     path = _mailbox() / f"{name}.eml"
     if not path.is_file():
-        raise Http404("No such message")
+        raise Http404(_("No such message."))
     parsed = _parse(path)
     body_part = parsed.get_body(preferencelist=("plain",))
     headers = [(header, parsed[header]) for header in SHOWN_HEADERS if parsed[header]]
