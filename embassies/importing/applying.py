@@ -65,6 +65,8 @@ def office_changes(*, office: Office, values: dict) -> dict:
             continue
         if name == "wikidata_id" and office.wikidata_id:
             continue
+        if name == "name" and values.get("name_generated"):
+            continue  # a name we made up never replaces the one an office already has
         if str(getattr(office, name)) != str(value):
             changes[name] = value
     if not {"phone", "fax"} & changes.keys():

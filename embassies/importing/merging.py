@@ -67,7 +67,7 @@ def rows_merge(rows: list[OfficeRow]) -> OfficeRecord:
     values = dict(newest.values)
     grouped = set(ADDRESS_FIELDS) | set(NUMBER_FIELDS)
     for name in values:
-        if name in grouped or name == "name":
+        if name in grouped or name in ("name", "name_generated"):
             continue
         values[name] = next((row.values[name] for row in ordered if row.values[name] not in ("", None)), values[name])
     with_address = next((row for row in ordered if row.values["street_lines"]), newest)
@@ -78,6 +78,7 @@ def rows_merge(rows: list[OfficeRow]) -> OfficeRecord:
     values["name"] = given.values["name"] if given else office_name_generate(
         kind=values["kind"], sending_country=values["sending_country"], host_country=values["host_country"], city=values["city"]
     )
+    values["name_generated"] = given is None
     record = OfficeRecord(values=values, lines=[row.line for row in ordered])
     record.notes = [(row.line, note) for row in ordered for note in row.notes]
     return record

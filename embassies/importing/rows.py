@@ -48,8 +48,11 @@ class RowRejected(ValueError):
 class OfficeRow:
     line: int
     values: dict  # Office field -> value, blanks included
-    name_given: bool
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def name_given(self) -> bool:
+        return not self.values.get("name_generated")
 
     @property
     def date_key(self) -> str:
@@ -136,7 +139,7 @@ def office_row_parse(*, line: int, values: dict[str, str], sending_country: str 
     """Check and normalise one row. Raises RowRejected with every reason found."""
     reasons: list[str] = []
     get = lambda column: (values.get(column) or "").strip()  # noqa: E731
-    row = OfficeRow(line=line, values={"numbers_need_review": False, "numbers_review_note": ""}, name_given=bool(get("name")))
+    row = OfficeRow(line=line, values={"numbers_need_review": False, "numbers_review_note": ""})
 
     sending = (get("sending_country") or sending_country or "").upper()
     host = get("host_country").upper()
@@ -191,6 +194,7 @@ def office_row_parse(*, line: int, values: dict[str, str], sending_country: str 
         wikidata_id=wikidata,
         active=None if not active_text else active_text in TRUE_WORDS,
         name=get("name") or office_name_generate(kind=kind, sending_country=sending, host_country=host, city=city),
+        name_generated=not get("name"),
     )
     if reasons:
         raise RowRejected(reasons)
@@ -200,7 +204,7 @@ def office_row_parse(*, line: int, values: dict[str, str], sending_country: str 
 
 def office_row_check(*, row: OfficeRow) -> None:
     """The model's own checks (lengths, languages, address country), so nothing fails later when saving."""
-    office = Office(**{name: value for name, value in row.values.items() if name != "active"})
+    office = Office(**{name: value for name, value in row.values.items() if name in OFFICE_FIELDS and name != "active"})
     try:
         office.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
