@@ -77,6 +77,7 @@ class Progress:
     offices_reached: int
     offices_replied: int
     most_contacts: int  # the busiest office's contacts: the full length of every office's progress bar
+    version: int = 0  # bumped by every new contact, reply or answer; keys the cached page fragments
 
     @property
     def uncontacted(self) -> list[OfficeProgress]:
@@ -201,6 +202,7 @@ def progress_for_campaign(*, campaign: Campaign) -> Progress:
     progress = cache.get(key)
     if progress is None:
         progress = progress_compute(campaign=campaign)
+        progress.version = version
         cache.set(key, progress, timeout=settings.PROGRESS_CACHE_SECONDS)
     return progress
 

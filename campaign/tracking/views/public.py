@@ -1,5 +1,6 @@
 """Public pages: a campaign's progress, and one office's page with its phone, fax and call script."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -35,7 +36,13 @@ def progress(request, slug: str):
     return render(
         request,
         "tracking/progress.html",
-        {"campaign": campaign, "progress": figures, "channels": CHANNELS, "channel_labels": dict(ContactChannel.choices)},
+        {
+            "campaign": campaign,
+            "progress": figures,
+            "progress_cache_seconds": settings.PROGRESS_CACHE_SECONDS,
+            "channels": CHANNELS,
+            "channel_labels": dict(ContactChannel.choices),
+        },
     )
 
 
