@@ -139,11 +139,15 @@ class Office(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean_fields(self, exclude=None) -> None:
+        # A blank title means the usual one for the kind; fill it before "cannot be blank" is checked.
+        if self.kind and not self.head_title:
+            self.head_title = DEFAULT_HEAD_TITLE.get(self.kind, "")
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
         """Normalise and check what a person or a file typed. The admin form and the import both rely on it."""
         errors: dict[str, list[str]] = {}
-        if self.kind and not self.head_title:
-            self.head_title = DEFAULT_HEAD_TITLE.get(self.kind, "")
         if self.host_country:
             numbers = numbers_normalise(phone=self.phone, fax=self.fax, host_country=str(self.host_country))
             errors.update(numbers.errors)
