@@ -8,12 +8,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from embassies.models import Office
 from embassies.services import ORGANISERS_GROUP, organiser_scope_set
 
 SAMPLE_DIRECTORY = Path(settings.BASE_DIR) / "embassies" / "sample" / "offices.csv"
 ORGANISER_USERNAME = "organiser"
+DEV_VERIFIER = "dev_bootstrap (sample data, not checked)"
 
 
 class Command(BaseCommand):
@@ -24,6 +26,7 @@ class Command(BaseCommand):
             raise CommandError("dev_bootstrap is for development (DEBUG=True) only.")
         call_command("import_offices", str(SAMPLE_DIRECTORY), stdout=self.stdout)
         call_command("load_sample_campaign", stdout=self.stdout)
+        self._sample_emails_mark_verified()
         password = self._organiser_reset()
         self.stdout.write(
             self.style.SUCCESS(
@@ -32,6 +35,17 @@ class Command(BaseCommand):
                 "Dev mailbox: http://127.0.0.1:8000/dev/mailbox/\n"
             )
         )
+
+    def _sample_emails_mark_verified(self) -> None:
+        """Only emailable offices get campaign mail. In development all mail stays in the dev mailbox, so the
+        sample offices' addresses are marked verified to let the email channel be tried end to end."""
+        marked = (
+            Office.objects.filter(verified_on__isnull=True)
+            .exclude(email="")
+            .update(verified_on=timezone.localdate(), verified_by=DEV_VERIFIER)
+        )
+        if marked:
+            self.stdout.write(f"Marked {marked} sample office addresses as verified (development only).")
 
     def _organiser_reset(self) -> str:
         password = secrets.token_urlsafe(9)
