@@ -1,0 +1,48 @@
+"""The numbers move when the other apps do their work through their own services."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import ContactChannel, LetterStatus
+from campaign.printing.models import Batch, BatchStatus, Group, SignerMode
+from campaign.printing.services import batch_mark_posted, supporter_letters_pdf
+from campaign.services.sending import letter_mark_sent
+from campaign.services.webhooks import letter_tracking_apply
+from tests.factories import LetterTemplateFactory
+
+from .factories import LetterFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _totals(client, campaign) -> dict:
+    return client.get(reverse("tracking:progress", args=[campaign.slug])).context["progress"].totals
+
+
+def test_sending_delivering_printing_and_posting_move_the_progress_page(client, campaign, offices):
+    template = LetterTemplateFactory(campaign=campaign)
+    assert sum(_totals(client, campaign).values()) == 0  # now cached
+
+    letter = LetterFactory(submission__campaign=campaign, office=offices["brno"], status=LetterStatus.SENDING,
+                           sent_at=None)
+    letter_mark_sent(letter=letter, esp_message_id="esp-1")
+    assert _totals(client, campaign)[ContactChannel.EMAIL_SENT] == 1
+
+    letter_tracking_apply(event_type="delivered", message_id="esp-1", event_id="evt-1", timestamp=timezone.now())
+    assert _totals(client, campaign)[ContactChannel.EMAIL_DELIVERED] == 1
+
+    supporter_letters_pdf(
+        campaign=campaign, template=template, offices=[offices["prague"], offices["warsaw"]], name="A. Supporter",
+        city="Brno", subject=template.subject, body=template.body, personal_paragraph="", paper="a4",
+    )
+    assert _totals(client, campaign)[ContactChannel.PDF] == 2
+
+    batch = Batch.objects.create(
+        campaign=campaign, template=template, group=Group.objects.create(name="Brno group", country="CZ"),
+        host_country="CZ", whole_country=False, signer_mode=SignerMode.GROUP, copies_per_office=3,
+        status=BatchStatus.PRINTED,
+    )
+    batch.offices.set([offices["prague"], offices["brno"]])
+    batch_mark_posted(batch=batch, posted_on=timezone.localdate())
+    assert _totals(client, campaign)[ContactChannel.POST] == 6
