@@ -42,14 +42,14 @@ class ReplyAssignForm(forms.Form):
 @admin.register(Reply)
 class ReplyAdmin(admin.ModelAdmin):
     list_display = ["received_at", "state", "subject", "from_address", "office", "campaign", "forwarded_at"]
-    list_filter = ["state", "campaign", "spam_detected", "received_at"]
+    list_filter = ["state", "campaign", "spam_detected", "automatic", "received_at"]
     search_fields = ["subject", "from_address", "recipient"]
     date_hierarchy = "received_at"
     actions = ["assign_selected", "discard_selected"]
     # Untrusted mail: every field is shown read-only and escaped; the body is plain text, never HTML.
     readonly_fields = [
         "state", "campaign", "office", "letter", "received_at", "recipient", "from_address", "subject", "body_text",
-        "body_truncated", "attachments_dropped", "spam_detected", "forwarded_at", "content_erased_at",
+        "body_truncated", "attachments_dropped", "spam_detected", "automatic", "forwarded_at", "content_erased_at",
         "inbound_event_id", "message_id",
     ]
     fields = readonly_fields

@@ -27,7 +27,7 @@ class CallScript(models.Model):
 
 class ReplyState(models.TextChoices):
     MATCHED = "matched", _("Matched to a letter")
-    TRIAGE = "triage", _("Needs triage")
+    TRIAGE = "triage", _("Needs triage")  # no letter matched, or it looks like spam or an auto-reply
     ASSIGNED = "assigned", _("Assigned by an organiser")
     DISCARDED = "discarded", _("Discarded")
 
@@ -61,6 +61,9 @@ class Reply(models.Model):
     body_truncated = models.BooleanField(_("text was cut at the size limit"), default=False)
     attachments_dropped = models.PositiveSmallIntegerField(_("attachments dropped"), default=0)
     spam_detected = models.BooleanField(_("marked as spam"), default=False)
+    automatic = models.BooleanField(
+        _("automatic reply"), default=False, help_text=_("An out-of-office or other auto-reply: not counted, not forwarded.")
+    )
     forwarded_at = models.DateTimeField(_("forwarded to the supporter at"), null=True, blank=True)
     content_erased_at = models.DateTimeField(_("content erased at"), null=True, blank=True)
 

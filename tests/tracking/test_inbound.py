@@ -189,13 +189,37 @@ def test_no_forward_after_the_supporter_was_erased(client, letter, django_captur
     assert mail.outbox == []
 
 
-def test_spam_is_kept_but_not_forwarded(client, letter, django_capture_on_commit_callbacks):
+def test_spam_waits_in_triage_with_its_letter_and_is_not_forwarded(client, letter, campaign,
+                                                                    django_capture_on_commit_callbacks):
     payload = _payload(letter.reply_token)
     payload["Headers"][2]["Value"] = "Yes"
     with django_capture_on_commit_callbacks(execute=True):
         _post(client, payload)
-    assert Reply.objects.get().spam_detected
+
+    reply = Reply.objects.get()
+    assert reply.spam_detected and reply.state == ReplyState.TRIAGE and reply.letter == letter
     assert mail.outbox == []
+    assert progress_compute(campaign=campaign).offices_replied == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_assign(reply=reply, letter=letter)  # an organiser read it: it is a real answer
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    "header", [("Auto-Submitted", "auto-replied"), ("Precedence", "auto_reply"), ("X-Autoreply", "yes")]
+)
+def test_out_of_office_replies_are_not_counted_or_forwarded(client, letter, campaign, header,
+                                                            django_capture_on_commit_callbacks):
+    payload = _payload(letter.reply_token, Subject="Automatic reply: out of office")
+    payload["Headers"].append({"Name": header[0], "Value": header[1]})
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, payload)
+
+    reply = Reply.objects.get()
+    assert reply.automatic and reply.state == ReplyState.TRIAGE
+    assert mail.outbox == []
+    assert progress_compute(campaign=campaign).offices_replied == 0
 
 
 def test_triaged_reply_assigned_to_a_letter_is_forwarded(client, letter, django_capture_on_commit_callbacks):

@@ -59,6 +59,17 @@ def _candidate_tokens(message) -> dict[str, str]:
     return tokens
 
 
+def reply_is_automatic(message) -> bool:
+    """Out-of-office notices and other machine answers (RFC 3834 and the common non-standard headers)."""
+    auto_submitted = (message.get("Auto-Submitted") or "no").strip().lower()
+    precedence = (message.get("Precedence") or "").strip().lower()
+    return (
+        auto_submitted != "no"
+        or precedence in ("auto_reply", "bulk", "junk", "list")
+        or any(message.get(header) for header in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"))
+    )
+
+
 def _letter_match(message) -> tuple[Letter | None, str]:
     tokens = _candidate_tokens(message)
     if not tokens:
@@ -84,8 +95,10 @@ def reply_receive(*, event_id: str | None, message, received_at: datetime.dateti
         reply_text_extract(text=message.text, html_body=message.html), max_bytes=settings.REPLY_MAX_BYTES
     )
     from_address = message.from_email
+    spam, automatic = bool(message.spam_detected), reply_is_automatic(message)
     reply = Reply(
-        state=ReplyState.MATCHED if letter else ReplyState.TRIAGE,
+        # Spam and auto-replies keep their letter for the organiser, but wait in triage: they prove no answer.
+        state=ReplyState.MATCHED if letter and not (spam or automatic) else ReplyState.TRIAGE,
         letter=letter,
         campaign_id=letter.campaign_id if letter else None,
         office_id=letter.office_id if letter else None,
@@ -99,7 +112,8 @@ def reply_receive(*, event_id: str | None, message, received_at: datetime.dateti
         body_truncated=truncated,
         # Attachments are dropped: office replies are text, and files from strangers are a risk to store or forward.
         attachments_dropped=min(len(message.attachments), 32767),
-        spam_detected=bool(message.spam_detected),
+        spam_detected=spam,
+        automatic=automatic,
     )
     try:
         with transaction.atomic():
@@ -107,7 +121,7 @@ def reply_receive(*, event_id: str | None, message, received_at: datetime.dateti
     except IntegrityError:
         return Reply.objects.get(inbound_event_id=dedupe_key)
     logger.info("Reply %s stored (%s)", reply.pk, reply.state)
-    if letter:
+    if reply.state == ReplyState.MATCHED:
         _forward_on_commit(reply)
     return reply
 
@@ -124,7 +138,7 @@ def reply_forward(*, reply_id: int) -> bool:
         reply = (
             Reply.objects.select_for_update()
             .select_related("letter__submission", "office")
-            .filter(pk=reply_id, forwarded_at__isnull=True, letter__isnull=False, spam_detected=False)
+            .filter(pk=reply_id, forwarded_at__isnull=True, letter__isnull=False)
             .first()
         )
         if reply is None or reply.state not in (ReplyState.MATCHED, ReplyState.ASSIGNED):
