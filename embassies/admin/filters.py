@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country
 
 
 class DateSetFilter(admin.SimpleListFilter):
@@ -26,3 +27,17 @@ class EmailFlaggedFilter(DateSetFilter):
     title = _("email flagged")
     parameter_name = "email_flagged"
     date_field = "email_flagged_at"
+
+
+class HostCountryFilter(admin.SimpleListFilter):
+    """Only the countries this organiser's offices are in, by name."""
+
+    title = _("host country")
+    parameter_name = "host_country"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).values_list("host_country", flat=True).distinct().order_by()
+        return sorted(((str(code), str(Country(code).name)) for code in codes), key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(host_country=self.value()) if self.value() else queryset

@@ -9,7 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 from ..models import Office
 from ..selectors import office_queryset_for_user, organiser_country_codes
 from ..services import offices_email_flag_clear, offices_mark_verified
-from .filters import EmailFlaggedFilter, VerifiedFilter
+from .filters import EmailFlaggedFilter, HostCountryFilter, VerifiedFilter
 from .forms import OfficeAdminForm, OfficeConfirmImportForm, OfficeImportForm
 from .resources import OfficeResource
 
@@ -24,7 +24,7 @@ class OfficeAdmin(ImportExportModelAdmin):
         "name", "host_country", "kind", "city", "verified_badge", "numbers_need_review", "email_flagged", "active",
     ]  # fmt: skip
     list_filter = [
-        "host_country", "kind", VerifiedFilter, "active", "numbers_need_review", EmailFlaggedFilter, "sending_country",
+        HostCountryFilter, "kind", VerifiedFilter, "active", "numbers_need_review", EmailFlaggedFilter, "sending_country",
     ]  # fmt: skip
     search_fields = ["name", "city", "email", "other_emails", "phone", "fax"]
     readonly_fields = [

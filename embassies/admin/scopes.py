@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ..models import OrganiserScope
 
@@ -11,6 +12,6 @@ class OrganiserScopeAdmin(admin.ModelAdmin):
     search_fields = ["user__username"]
     autocomplete_fields = ["user"]
 
-    @admin.display(description="host countries")
+    @admin.display(description=_("host countries"))
     def country_list(self, scope: OrganiserScope) -> str:
         return ", ".join(scope.country_codes)

@@ -216,3 +216,43 @@ def test_verified_date_is_never_imported(admin_client):
 
     assert Office.objects.get().verified_on is None
     assert datetime.date(2026, 1, 1) not in Office.objects.values_list("verified_on", flat=True)
+
+
+def test_admin_imports_xlsx_too(admin_client):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["sending_country", "host_country", "kind", "city", "postcode", "phone"])
+    sheet.append(["UA", "DE", "embassy", "Berlin", 10117, "+49 30 28887116"])
+    sheet.append(["UA", "DE", "consulate_general", "Hamburg", 22087, "040 12"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    form = admin_client.get(IMPORT).context["form"]
+    xlsx = next(value for value, label in form.fields["format"].choices if "xlsx" in str(label).lower())
+    upload = SimpleUploadedFile("offices.xlsx", buffer.getvalue())
+
+    page = admin_client.post(IMPORT, {"import_file": upload, "format": xlsx, "resource": "0"}).content.decode()
+
+    assert "Line 3" in page and "phone" in page
+    fixed = buffer.getvalue()  # the organiser fixes the number and imports again
+    sheet["F3"] = "+49 40 2294980"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert fixed != buffer.getvalue()
+    preview = admin_client.post(
+        IMPORT, {"import_file": SimpleUploadedFile("offices.xlsx", buffer.getvalue()), "format": xlsx, "resource": "0"}
+    )
+    confirm = preview.context["confirm_form"]
+    admin_client.post(PROCESS_IMPORT, {name: confirm[name].value() for name in confirm.fields})
+    assert dict(Office.objects.values_list("city", "postcode")) == {"Berlin": "10117", "Hamburg": "22087"}
+
+
+def test_host_country_filter_offers_only_present_countries(organiser_client):
+    OfficeFactory(host_country="CZ")
+
+    page = organiser_client.get(CHANGELIST).content.decode()
+
+    assert "?host_country=CZ" in page and "?host_country=AT" not in page
