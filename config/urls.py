@@ -2,12 +2,17 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from campaign.tracking.webhooks import InboundReplyWebhookView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("embassies/", include("embassies.urls")),
     path("print/", include("campaign.printing.urls")),
     path("progress/", include("campaign.tracking.urls")),
+    path(
+        "webhooks/anymail/postmark/inbound/", InboundReplyWebhookView.as_view(), name="tracking_postmark_inbound"
+    ),  # before anymail's own: a larger body limit for replies with scanned letters
     path("webhooks/anymail/", include("anymail.urls")),
     path("", include("campaign.urls")),
 ]

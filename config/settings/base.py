@@ -158,6 +158,8 @@ POW_MAX_AGE_SECONDS = env_int("POW_MAX_AGE_SECONDS", 3600)
 REPLY_DOMAIN = env_str("REPLY_DOMAIN", "reply.example.org")
 # Replies received there: text kept up to this many bytes; content erased after REPLY_RETENTION_DAYS.
 REPLY_MAX_BYTES = env_int("REPLY_MAX_BYTES", 64 * 1024)
+# Largest inbound webhook body accepted (Postmark allows 35 MB mails; base64 in JSON adds a third).
+REPLY_MAX_REQUEST_BYTES = env_int("REPLY_MAX_REQUEST_BYTES", 50 * 1024 * 1024)
 REPLY_RETENTION_DAYS = env_int("REPLY_RETENTION_DAYS", 90)
 # Days after sending before supporters are asked "did the office reply?".
 REPLY_SURVEY_AFTER_DAYS = env_int("REPLY_SURVEY_AFTER_DAYS", 14)

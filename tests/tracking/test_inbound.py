@@ -273,3 +273,33 @@ def test_old_reply_content_is_purged_but_still_counts(client, letter, campaign, 
     reply = Reply.objects.get()
     assert reply.body_text == "" and reply.subject == "" and reply.from_address == ""
     assert progress_compute(campaign=campaign).offices_replied == 1
+
+
+def _with_scanned_letter(payload: dict, size: int) -> dict:
+    payload["Attachments"] = [{
+        "Name": "reply-signed.pdf", "ContentType": "application/pdf", "ContentLength": size,
+        "Content": base64.b64encode(b"%PDF" + b"\0" * (size - 4)).decode(),
+    }]
+    return payload
+
+
+def test_reply_with_a_large_scanned_letter_is_accepted_attachment_dropped(client, letter, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, which the rest of the site keeps
+    response = _post(client, _with_scanned_letter(_payload(letter.reply_token), size=4 * 1024 * 1024))
+
+    assert response.status_code == 200
+    reply = Reply.objects.get()
+    assert reply.attachments_dropped == 1 and "passed it on to Kyiv" in reply.body_text
+
+
+def test_mail_over_the_request_limit_is_refused_and_nothing_stored(client, letter, settings):
+    settings.REPLY_MAX_REQUEST_BYTES = 100_000
+    response = _post(client, _with_scanned_letter(_payload(letter.reply_token), size=200_000))
+    assert response.status_code == 400
+    assert Reply.objects.count() == 0
+
+
+def test_the_larger_limit_needs_the_webhook_credentials(client, letter, settings):
+    response = _post(client, _with_scanned_letter(_payload(letter.reply_token), size=4 * 1024 * 1024), auth=None)
+    assert response.status_code in (400, 401, 403)
+    assert Reply.objects.count() == 0

@@ -1,0 +1,30 @@
+"""Postmark's inbound webhook, allowed a larger body than the rest of the site.
+
+Offices often answer with a scanned, signed PDF. With Django's default 2.5 MB request limit such a
+reply would be refused and, after Postmark's retries, lost. Only this authenticated endpoint gets the
+larger limit; the attachment itself is still dropped when the reply is stored.
+"""
+
+import logging
+
+from anymail.webhooks.postmark import PostmarkInboundWebhookView
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+
+logger = logging.getLogger(__name__)
+
+
+class InboundReplyWebhookView(PostmarkInboundWebhookView):
+    def parse_events(self, request):
+        # Runs after anymail has checked the basic auth, so strangers cannot make us read large bodies.
+        if not hasattr(request, "_body"):
+            limit = settings.REPLY_MAX_REQUEST_BYTES
+            if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+                logger.warning("Inbound mail refused: %s bytes is over the limit", request.META.get("CONTENT_LENGTH"))
+                raise RequestDataTooBig("Inbound mail over REPLY_MAX_REQUEST_BYTES.")
+            body = request.read(limit + 1)
+            if len(body) > limit:
+                raise RequestDataTooBig("Inbound mail over REPLY_MAX_REQUEST_BYTES.")
+            # HttpRequest.body would re-check DATA_UPLOAD_MAX_MEMORY_SIZE; hand it the body already read.
+            request._body = body
+        return super().parse_events(request)
