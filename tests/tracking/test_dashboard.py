@@ -163,3 +163,9 @@ def test_dashboard_query_count_is_constant(organiser, campaign, django_assert_nu
     with django_assert_num_queries(12):
         response = organiser.get(DASHBOARD, {"campaign": campaign.pk})
     assert response.context["progress"].offices_listed == 62
+
+
+def test_dashboard_without_any_campaign_explains_instead_of_failing(organiser):
+    response = organiser.get(DASHBOARD)
+    assert response.status_code == 200
+    assert "There is no campaign yet." in response.content.decode()

@@ -33,7 +33,12 @@ def _filter_form(request) -> DashboardFilterForm:
 @_organiser_only
 def dashboard(request):
     form = _filter_form(request)
-    context = {"form": form, "channels": CHANNELS, "channel_labels": dict(ContactChannel.choices)}
+    context = {
+        "form": form,
+        "no_campaigns": "campaign" not in form.data,  # _filter_form picks the latest when there is one
+        "channels": CHANNELS,
+        "channel_labels": dict(ContactChannel.choices),
+    }
     if form.is_valid():
         campaign, only = form.cleaned_data["campaign"], form.progress_filter()
         context.update(
@@ -43,7 +48,9 @@ def dashboard(request):
             bounced=offices_bounced(campaign=campaign, host_country=only.host_country),
             export_query=request.GET.urlencode(),
         )
-    return render(request, "tracking/dashboard.html", context, status=200 if form.is_valid() else 400)
+    # Without campaigns there is nothing to filter yet: that is not the visitor's error.
+    status = 400 if request.GET and not form.is_valid() else 200
+    return render(request, "tracking/dashboard.html", context, status=status)
 
 
 def _csv_cell(value) -> str:
