@@ -2,10 +2,12 @@
 
 import datetime
 import logging
+from contextlib import contextmanager
 
 from anymail.exceptions import AnymailRequestsAPIError
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from .mail import confirm_path_for, confirmation_message_build, copy_message_build, status_path_for
@@ -24,6 +26,9 @@ from .services.submissions import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Longer than any redelivery or retry of a supporter-mail task can take.
+ONCE_TIMEOUT_SECONDS = 7 * 24 * 3600
 
 
 def retry_countdown(retries: int) -> int:
@@ -60,17 +65,32 @@ SUPPORTER_MAIL_RETRY = {
 }
 
 
+@contextmanager
+def once(key: str):
+    """Run the block at most once per key (a redelivered task must not mail the supporter twice)."""
+    if not cache.add(f"once:{key}", 1, timeout=ONCE_TIMEOUT_SECONDS):
+        yield False
+        return
+    try:
+        yield True
+    except BaseException:
+        cache.delete(f"once:{key}")  # not done: let the retry do it
+        raise
+
+
 @shared_task(**SUPPORTER_MAIL_RETRY)
 def submission_confirmation_send_task(submission_id: int, interface_language: str) -> None:
     submission = Submission.objects.select_related("campaign").filter(pk=submission_id).first()
     if submission is None or submission.confirmed_at is not None or not submission.email:
         return
-    token = submission_confirm_token(submission=submission)
-    confirmation_message_build(
-        submission=submission,
-        confirm_path=confirm_path_for(submission=submission, token=token),
-        language=interface_language,
-    ).send()
+    with once(f"confirmation:{submission_id}") as first_time:
+        if first_time:
+            token = submission_confirm_token(submission=submission)
+            confirmation_message_build(
+                submission=submission,
+                confirm_path=confirm_path_for(submission=submission, token=token),
+                language=interface_language,
+            ).send()
 
 
 @shared_task(**SUPPORTER_MAIL_RETRY)
@@ -78,14 +98,16 @@ def submission_copy_send_task(submission_id: int, interface_language: str) -> No
     submission = Submission.objects.select_related("campaign").filter(pk=submission_id).first()
     if submission is None or not submission.email:
         return
-    token = submission_status_token(submission=submission)
-    message = copy_message_build(
-        submission=submission,
-        status_path=status_path_for(submission=submission, token=token),
-        language=interface_language,
-    )
-    if message is not None:
-        message.send()
+    with once(f"copy:{submission_id}") as first_time:
+        if first_time:
+            token = submission_status_token(submission=submission)
+            message = copy_message_build(
+                submission=submission,
+                status_path=status_path_for(submission=submission, token=token),
+                language=interface_language,
+            )
+            if message is not None:
+                message.send()
 
 
 @shared_task

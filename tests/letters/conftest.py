@@ -16,6 +16,17 @@ def _anymail_test_backend(settings):
 
 
 @pytest.fixture
+def eager_retries():
+    """Eager tasks propagate a Retry unless told not to; a worker would schedule it instead."""
+    from config.celery import app
+
+    before = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
 def campaign(db):
     campaign = CampaignFactory(slug="law-13673", reply_capture=ReplyCapture.REPLY_TO)
     LetterTemplateFactory(

@@ -156,3 +156,26 @@ def test_status_page_with_a_bad_token_is_404(client, campaign):
 def test_letters_render_the_submission_date(client, campaign, letter_data, outbox):
     submit_and_confirm(client, letter_data, outbox, body="{salutation}, {date}")
     assert str(datetime.date.today().year) in outbox[-1].body
+
+
+def test_a_redelivered_confirmation_task_does_not_mail_twice(client, campaign, letter_data, outbox):
+    from campaign.tasks import submission_confirmation_send_task
+
+    client.post(FORM_URL, letter_data())
+    submission_confirmation_send_task.delay(Submission.objects.get().pk, "en")
+
+    assert len(outbox) == 1
+
+
+def test_a_failed_confirmation_email_is_retried(client, campaign, letter_data, outbox, settings, eager_retries):
+    from .esp_backends import FlakyBackend
+
+    settings.EMAIL_BACKEND = "tests.letters.esp_backends.FlakyBackend"
+    FlakyBackend.failures_left = 1
+    try:
+        client.post(FORM_URL, letter_data())
+    finally:
+        FlakyBackend.failures_left = 0
+
+    assert len(outbox) == 1
+    assert "/confirm/" in outbox[0].body

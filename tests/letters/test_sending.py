@@ -49,17 +49,6 @@ def test_sending_a_letter_twice_sends_it_once(queued_letter, outbox):
     assert ContactEvent.objects.filter(channel=ContactChannel.EMAIL_SENT).count() == 1
 
 
-@pytest.fixture
-def eager_retries():
-    """Eager tasks propagate a Retry unless told not to; a worker would schedule it instead."""
-    from config.celery import app
-
-    before = app.conf.task_eager_propagates
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = before
-
-
 def test_transient_esp_errors_are_retried_then_sent_once(queued_letter, outbox, settings, eager_retries):
     settings.EMAIL_BACKEND = "tests.letters.esp_backends.FlakyBackend"
     FlakyBackend.failures_left = 2
