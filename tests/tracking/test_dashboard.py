@@ -59,6 +59,13 @@ def test_staff_without_the_permission_is_refused(client, campaign):
     assert client.get(EXPORT).status_code == 403
 
 
+def test_non_staff_user_with_the_permission_is_refused(client, campaign):
+    user = User.objects.create_user("former-staff", password="x", is_staff=False)
+    user.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+    client.force_login(user)
+    assert client.get(DASHBOARD).status_code == 403
+
+
 def test_organiser_sees_totals_chart_and_no_personal_data(organiser, campaign, activity):
     response = organiser.get(DASHBOARD, {"campaign": campaign.pk})
     html = response.content.decode()

@@ -1,8 +1,10 @@
 """The organisers' dashboard: figures by campaign, country and dates; letters per day; bounced offices; CSV."""
 
 import csv
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,7 +19,16 @@ DASHBOARD_PERMISSION = "tracking.view_dashboard"
 
 
 def _organiser_only(view):
-    return login_required(permission_required(DASHBOARD_PERMISSION, raise_exception=True)(view), login_url="admin:login")
+    """Logged-in staff with the dashboard permission (the Organisers group has it)."""
+
+    @wraps(view)
+    def staff_only(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    checked = permission_required(DASHBOARD_PERMISSION, raise_exception=True)(staff_only)
+    return login_required(checked, login_url="admin:login")
 
 
 def _filter_form(request) -> DashboardFilterForm:
