@@ -148,3 +148,15 @@ def test_letter_form_queries_do_not_grow_with_the_number_of_offices(client, camp
 
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(FORM_URL).status_code == 200
+
+
+def test_only_open_campaigns_are_listed_and_reachable(client, campaign, offices):
+    from tests.factories import CampaignFactory
+
+    closed = CampaignFactory(slug="closed-one", title="A closed campaign", is_open=False)
+
+    listing = client.get(reverse("campaign:campaign_list")).content.decode()
+
+    assert campaign.title in listing and closed.title not in listing
+    assert client.get(reverse("campaign:campaign_detail", args=["closed-one"])).status_code == 404
+    assert client.get(reverse("campaign:letter_form", args=["closed-one", "cz"])).status_code == 404
