@@ -1,10 +1,18 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from ..models import Office
 from ..validation import numbers_normalise
+
+
+def formfield_https(db_field, **kwargs):
+    """Web addresses typed without a scheme are https (Django 6's default, chosen now)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class OfficeAdminForm(forms.ModelForm):
@@ -24,6 +32,7 @@ class OfficeAdminForm(forms.ModelForm):
     class Meta:
         model = Office
         exclude = ["numbers_need_review", "numbers_review_note", "verified_on", "verified_by", "email_flagged_at"]
+        formfield_callback = formfield_https
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
