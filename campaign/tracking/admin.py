@@ -3,13 +3,15 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from campaign.models import Campaign, Letter
 from embassies.models import Office
 
-from .models import CallScript, Reply, ReplyState, SurveyAnswer
+from .models import CallScript, Reply, ReplyAttachment, ReplyState, SurveyAnswer
 from .services import reply_assign, reply_discard
 
 
@@ -39,8 +41,26 @@ class ReplyAssignForm(forms.Form):
         return cleaned
 
 
+class ReplyAttachmentInline(admin.TabularInline):
+    model = ReplyAttachment
+    fields = ["download", "content_type", "size"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, attachment):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("tracking:reply_attachment", args=[attachment.pk]), attachment.filename
+        )
+
+
 @admin.register(Reply)
 class ReplyAdmin(admin.ModelAdmin):
+    inlines = [ReplyAttachmentInline]
     list_display = ["received_at", "state", "subject", "from_address", "office", "campaign", "forwarded_at"]
     list_filter = ["state", "campaign", "spam_detected", "automatic", "received_at"]
     search_fields = ["subject", "from_address", "recipient"]

@@ -1,5 +1,7 @@
 """Call scripts, captured replies from offices, and the anonymous "did they reply?" survey."""
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +61,9 @@ class Reply(models.Model):
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body_text = models.TextField(_("text"), blank=True, help_text=_("Plain text; HTML was converted and never shown."))
     body_truncated = models.BooleanField(_("text was cut at the size limit"), default=False)
-    attachments_dropped = models.PositiveSmallIntegerField(_("attachments dropped"), default=0)
+    attachments_dropped = models.PositiveSmallIntegerField(
+        _("attachments dropped"), default=0, help_text=_("Not a PDF or picture, too large, or too many.")
+    )
     spam_detected = models.BooleanField(_("marked as spam"), default=False)
     automatic = models.BooleanField(
         _("automatic reply"), default=False, help_text=_("An out-of-office or other auto-reply: not counted, not forwarded.")
@@ -112,3 +116,35 @@ class SurveyAnswer(models.Model):
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
         indexes = [models.Index(fields=["campaign", "office"])]
+
+
+def reply_attachment_path(instance: "ReplyAttachment", filename: str) -> str:
+    # The name is ours, never the sender's: no path tricks, no misleading extensions, not guessable.
+    return f"replies/{instance.reply_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class ReplyAttachment(models.Model):
+    """A file an office sent with its reply (a scanned letter). Only PDFs and pictures, recognised by content."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=reply_attachment_path)
+    display_name = models.CharField(_("name given by the sender"), max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+
+    class Meta:
+        verbose_name = _("reply attachment")
+        verbose_name_plural = _("reply attachments")
+
+    def __str__(self) -> str:
+        return self.display_name or self.file.name
+
+    @property
+    def filename(self) -> str:
+        """The sender's name, cleaned, with the extension of the type we recognised."""
+        name = self.display_name or "attachment"
+        return name if name.lower().endswith(f".{self.extension}") else f"{name}.{self.extension}"
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(self.content_type, "bin")

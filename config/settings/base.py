@@ -160,6 +160,9 @@ REPLY_DOMAIN = env_str("REPLY_DOMAIN", "reply.example.org")
 REPLY_MAX_BYTES = env_int("REPLY_MAX_BYTES", 64 * 1024)
 # Largest inbound webhook body accepted (Postmark allows 35 MB mails; base64 in JSON adds a third).
 REPLY_MAX_REQUEST_BYTES = env_int("REPLY_MAX_REQUEST_BYTES", 50 * 1024 * 1024)
+# Replies keep PDFs and pictures (scanned letters) up to this size and count, under MEDIA_ROOT/replies.
+REPLY_ATTACHMENT_MAX_BYTES = env_int("REPLY_ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024)
+REPLY_ATTACHMENTS_MAX = env_int("REPLY_ATTACHMENTS_MAX", 5)
 REPLY_RETENTION_DAYS = env_int("REPLY_RETENTION_DAYS", 90)
 # Days after sending before supporters are asked "did the office reply?".
 REPLY_SURVEY_AFTER_DAYS = env_int("REPLY_SURVEY_AFTER_DAYS", 14)

@@ -9,6 +9,11 @@ def _anymail_test_backend(settings):
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def campaign(db):
     return CampaignFactory(slug="law-13673", title="Against Law No. 13673")

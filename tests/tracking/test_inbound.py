@@ -4,13 +4,15 @@ import base64
 import copy
 import datetime
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.tracking.models import Reply, ReplyState
+from campaign.tracking.models import Reply, ReplyAttachment, ReplyState
 from campaign.tracking.selectors import progress_compute
 from campaign.tracking.services import reply_assign, reply_content_purge, reply_discard
 
@@ -92,14 +94,15 @@ def test_reply_to_a_letter_is_stored_matched_and_forwarded(client, letter, djang
     assert (reply.letter, reply.office, reply.campaign) == (letter, letter.office, letter.campaign)
     assert reply.from_address == "gc_cz_brno@mfa.gov.ua"
     assert "passed it on to Kyiv" in reply.body_text
-    assert reply.attachments_dropped == 1
+    assert reply.attachments_dropped == 0 and reply.attachments.get().filename == "answer.pdf"
     assert reply.forwarded_at is not None
     assert len(mail.outbox) == 1
     forwarded = mail.outbox[0]
     assert forwarded.to == [letter.submission.email]
     assert "passed it on to Kyiv" in forwarded.body
     assert forwarded.subject.startswith("Reply from Consulate General of Ukraine in Brno")
-    assert not forwarded.attachments and not getattr(forwarded, "alternatives", [])
+    assert not getattr(forwarded, "alternatives", [])  # plain text only
+    assert [(name, mimetype) for name, _content, mimetype in forwarded.attachments] == [("answer.pdf", "application/pdf")]
     assert forwarded.anymail_status.status == {"sent"}  # went through anymail, not Django's locmem backend
 
 
@@ -278,7 +281,7 @@ def test_old_reply_content_is_purged_but_still_counts(client, letter, campaign, 
 def _with_scanned_letter(payload: dict, size: int) -> dict:
     payload["Attachments"] = [{
         "Name": "reply-signed.pdf", "ContentType": "application/pdf", "ContentLength": size,
-        "Content": base64.b64encode(b"%PDF" + b"\0" * (size - 4)).decode(),
+        "Content": base64.b64encode(b"%PDF-" + b"\0" * (size - 5)).decode(),
     }]
     return payload
 
@@ -289,7 +292,7 @@ def test_reply_with_a_large_scanned_letter_is_accepted_attachment_dropped(client
 
     assert response.status_code == 200
     reply = Reply.objects.get()
-    assert reply.attachments_dropped == 1 and "passed it on to Kyiv" in reply.body_text
+    assert reply.attachments.get().size == 4 * 1024 * 1024 and "passed it on to Kyiv" in reply.body_text
 
 
 def test_mail_over_the_request_limit_is_refused_and_nothing_stored(client, letter, settings):
@@ -303,3 +306,71 @@ def test_the_larger_limit_needs_the_webhook_credentials(client, letter, settings
     response = _post(client, _with_scanned_letter(_payload(letter.reply_token), size=4 * 1024 * 1024), auth=None)
     assert response.status_code in (400, 401, 403)
     assert Reply.objects.count() == 0
+
+
+def _attachment(name: str, content: bytes, content_type: str = "application/octet-stream") -> dict:
+    return {"Name": name, "ContentType": content_type, "ContentLength": len(content),
+            "Content": base64.b64encode(content).decode()}
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
+
+
+def test_only_pdfs_and_pictures_are_kept_under_safe_names(client, letter, settings):
+    settings.REPLY_ATTACHMENT_MAX_BYTES = 1000
+    payload = _payload(letter.reply_token, Attachments=[
+        _attachment("../../etc/cron.d/evil.pdf", b"%PDF-1.7 scanned letter", "application/pdf"),
+        _attachment("photo.png", PNG, "image/png"),
+        _attachment("invoice.pdf", b"MZ\x90\x00 a Windows program", "application/pdf"),  # lies about its type
+        _attachment("macro.docm", b"PK\x03\x04 office file"),
+        _attachment("huge.pdf", b"%PDF-" + b"\0" * 2000, "application/pdf"),
+    ])
+    _post(client, payload)
+
+    reply = Reply.objects.get()
+    kept = {attachment.filename: attachment for attachment in reply.attachments.all()}
+    assert set(kept) == {"evil.pdf", "photo.png"}
+    assert reply.attachments_dropped == 3
+    for attachment in kept.values():
+        path = Path(attachment.file.path)
+        assert path.is_relative_to(Path(settings.MEDIA_ROOT) / "replies" / str(reply.pk))
+        assert re.fullmatch(r"[0-9a-f]{32}\.(pdf|png)", path.name)
+
+
+def test_too_many_attachments_are_dropped(client, letter, settings):
+    settings.REPLY_ATTACHMENTS_MAX = 2
+    _post(client, _payload(letter.reply_token, Attachments=[_attachment(f"p{n}.png", PNG) for n in range(4)]))
+    reply = Reply.objects.get()
+    assert reply.attachments.count() == 2 and reply.attachments_dropped == 2
+
+
+def test_attachment_download_is_staff_only_and_never_inline(client, admin_client, letter):
+    _post(client, _payload(letter.reply_token))
+    attachment = Reply.objects.get().attachments.get()
+    url = reverse("tracking:reply_attachment", args=[attachment.pk])
+
+    assert client.get(url).status_code == 302  # to the admin login
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 not really"
+    change_page = admin_client.get(reverse("admin:tracking_reply_change", args=[attachment.reply_id]))
+    assert url in change_page.content.decode()
+
+
+def test_discarding_and_purging_delete_the_files(client, letter, campaign, settings):
+    _post(client, _payload(letter.reply_token, MessageID="one"))
+    _post(client, _payload("unknown", MessageID="two"))
+    matched, triaged = Reply.objects.get(inbound_event_id="one"), Reply.objects.get(inbound_event_id="two")
+    paths = [Path(attachment.file.path) for attachment in ReplyAttachment.objects.all()]
+    assert len(paths) == 2 and all(path.exists() for path in paths)
+
+    reply_discard(reply=triaged)
+    reply_content_purge(now=timezone.now() + datetime.timedelta(days=settings.REPLY_RETENTION_DAYS + 1))
+
+    assert not any(path.exists() for path in paths)
+    assert ReplyAttachment.objects.count() == 0
+    assert progress_compute(campaign=campaign).offices_replied == 1  # the matched reply still counts
+    matched.refresh_from_db()
+    assert matched.content_erased_at is not None and matched.body_text == ""

@@ -7,7 +7,7 @@ import re
 
 import nh3
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from campaign.models import Campaign, Letter
 from embassies.models import Office
 
 from ..models import Reply, ReplyState
+from .attachments import reply_attachments_delete, reply_attachments_keep
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ logger = logging.getLogger(__name__)
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BLOCK_BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h[1-6])\b[^>]*>", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n{3,}")
+# ESPs refuse larger messages (Postmark: 10 MB including encoding).
+FORWARD_ATTACHMENTS_MAX_BYTES = 7 * 1024 * 1024
 
 
 def _text_limit(text: str, *, max_bytes: int) -> tuple[str, bool]:
@@ -66,7 +69,7 @@ def reply_is_automatic(message) -> bool:
     return (
         auto_submitted != "no"
         or precedence in ("auto_reply", "bulk", "junk", "list")
-        or any(message.get(header) for header in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"))
+        or any(message.get(header) for header in ("X-Autoreply", "X-Autorespond"))
     )
 
 
@@ -110,14 +113,16 @@ def reply_receive(*, event_id: str | None, message, received_at: datetime.dateti
         subject=_CONTROL_CHARACTERS.sub("", message.subject or "")[:300],
         body_text=body,
         body_truncated=truncated,
-        # Attachments are dropped: office replies are text, and files from strangers are a risk to store or forward.
-        attachments_dropped=min(len(message.attachments), 32767),
         spam_detected=spam,
         automatic=automatic,
     )
     try:
         with transaction.atomic():
             reply.save()
+            dropped = reply_attachments_keep(reply=reply, parts=message.attachments)
+            if dropped:
+                reply.attachments_dropped = min(dropped, 32767)
+                reply.save(update_fields=["attachments_dropped"])
     except IntegrityError:
         return Reply.objects.get(inbound_event_id=dedupe_key)
     logger.info("Reply %s stored (%s)", reply.pk, reply.state)
@@ -155,10 +160,18 @@ def reply_forward(*, reply_id: int) -> bool:
             ]
             if reply.body_truncated:
                 notes.append(_("The reply was long; only its beginning is included."))
+            attachments = list(reply.attachments.all())
+            if sum(attachment.size for attachment in attachments) > FORWARD_ATTACHMENTS_MAX_BYTES:
+                attachments = []
+                notes.append(_("The office attached files too large to forward; the organisers can send them to you."))
             if reply.attachments_dropped:
-                notes.append(_("Attachments removed: %(count)d.") % {"count": reply.attachments_dropped})
+                notes.append(_("Attachments removed for safety: %(count)d.") % {"count": reply.attachments_dropped})
         body = "\n".join(notes) + "\n\n-----\n\n" + reply.body_text + "\n"
-        send_mail(subject[:300], body, settings.DEFAULT_FROM_EMAIL, [submission.email])
+        forward = EmailMessage(subject[:300], body, settings.DEFAULT_FROM_EMAIL, [submission.email])
+        for attachment in attachments:
+            with attachment.file.open("rb") as handle:
+                forward.attach(attachment.filename, handle.read(), attachment.content_type)
+        forward.send()
         reply.forwarded_at = timezone.now()
         reply.save(update_fields=["forwarded_at"])
     logger.info("Reply %s forwarded", reply_id)
@@ -184,6 +197,7 @@ def reply_assign(
 
 def reply_discard(*, reply: Reply) -> None:
     """Triage verdict "not a reply to us": keep the row for the record, but drop its content."""
+    reply_attachments_delete(replies=[reply])
     reply.state = ReplyState.DISCARDED
     reply.subject = reply.body_text = reply.from_address = ""
     reply.content_erased_at = timezone.now()
@@ -193,6 +207,8 @@ def reply_discard(*, reply: Reply) -> None:
 def reply_content_purge(*, now: datetime.datetime | None = None) -> int:
     """Erase the text of replies older than REPLY_RETENTION_DAYS; the row stays so "has replied" still counts."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.REPLY_RETENTION_DAYS)
-    return Reply.objects.filter(received_at__lt=cutoff, content_erased_at__isnull=True).update(
+    expired = Reply.objects.filter(received_at__lt=cutoff, content_erased_at__isnull=True)
+    reply_attachments_delete(replies=expired)
+    return expired.update(
         subject="", body_text="", from_address="", recipient="", content_erased_at=timezone.now()
     )
