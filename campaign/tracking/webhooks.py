@@ -9,12 +9,29 @@ import logging
 
 from anymail.webhooks.postmark import PostmarkInboundWebhookView
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig
 
 logger = logging.getLogger(__name__)
 
 
+def _one_line(value):
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 class InboundReplyWebhookView(PostmarkInboundWebhookView):
+    def esp_to_anymail_event(self, esp_event):
+        # Postmark hands over decoded header values, which may hold line breaks (e.g. an encoded subject);
+        # the email package refuses those, and the reply would be lost. Headers are one line.
+        if isinstance(esp_event, dict):
+            for field in ("Subject", "From", "FromName", "To", "Cc", "Bcc", "ReplyTo", "Date", "OriginalRecipient"):
+                esp_event[field] = _one_line(esp_event.get(field, ""))
+            esp_event["Headers"] = [
+                {"Name": _one_line(header.get("Name", "")), "Value": _one_line(header.get("Value", ""))}
+                for header in esp_event.get("Headers") or []
+                if isinstance(header, dict)
+            ]
+        return super().esp_to_anymail_event(esp_event)
+
     def parse_events(self, request):
         # Runs after anymail has checked the basic auth, so strangers cannot make us read large bodies.
         if not hasattr(request, "_body"):
@@ -27,4 +44,7 @@ class InboundReplyWebhookView(PostmarkInboundWebhookView):
                 raise RequestDataTooBig("Inbound mail over REPLY_MAX_REQUEST_BYTES.")
             # HttpRequest.body would re-check DATA_UPLOAD_MAX_MEMORY_SIZE; hand it the body already read.
             request._body = body
-        return super().parse_events(request)
+        try:
+            return super().parse_events(request)
+        except ValueError as error:  # not JSON, or not UTF-8: a client error, not ours
+            raise BadRequest("Inbound webhook body is not valid JSON.") from error

@@ -374,3 +374,16 @@ def test_discarding_and_purging_delete_the_files(client, letter, campaign, setti
     assert progress_compute(campaign=campaign).offices_replied == 1  # the matched reply still counts
     matched.refresh_from_db()
     assert matched.content_erased_at is not None and matched.body_text == ""
+
+
+def test_subject_with_line_breaks_cannot_inject_headers(client, letter, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, _payload(letter.reply_token, Subject="Re: letter\r\nBcc: victim@example.com"))
+    assert Reply.objects.get().subject == "Re: letter Bcc: victim@example.com"
+    assert len(mail.outbox) == 1 and mail.outbox[0].bcc == []
+
+
+def test_malformed_body_with_good_credentials_is_a_client_error(client, db):
+    response = client.post(WEBHOOK_URL, data="{not json", content_type="application/json", HTTP_AUTHORIZATION=GOOD_AUTH)
+    assert response.status_code == 400
+    assert Reply.objects.count() == 0

@@ -97,7 +97,9 @@ def reply_receive(*, event_id: str | None, message, received_at: datetime.dateti
     body, truncated = _text_limit(
         reply_text_extract(text=message.text, html_body=message.html), max_bytes=settings.REPLY_MAX_BYTES
     )
-    from_address = message.from_email
+    sender = message.from_email
+    if isinstance(sender, list):  # several From addresses are legal, and rare
+        sender = sender[0]
     spam, automatic = bool(message.spam_detected), reply_is_automatic(message)
     reply = Reply(
         # Spam and auto-replies keep their letter for the organiser, but wait in triage: they prove no answer.
@@ -109,8 +111,9 @@ def reply_receive(*, event_id: str | None, message, received_at: datetime.dateti
         message_id=message_id,
         received_at=received_at or timezone.now(),
         recipient=recipient[:320],
-        from_address=str(from_address.addr_spec if hasattr(from_address, "addr_spec") else from_address or "")[:320],
-        subject=_CONTROL_CHARACTERS.sub("", message.subject or "")[:300],
+        from_address=(sender.addr_spec if sender else "")[:320],
+        # One line: the subject goes into the forwarded mail's Subject header.
+        subject=" ".join(_CONTROL_CHARACTERS.sub("", message.subject or "").split())[:300],
         body_text=body,
         body_truncated=truncated,
         spam_detected=spam,
