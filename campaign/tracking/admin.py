@@ -91,7 +91,8 @@ class ReplyAdmin(admin.ModelAdmin):
                     )
                 count = queryset.count()
                 self.message_user(
-                    request, ngettext("%(count)d reply assigned.", "%(count)d replies assigned.", count) % {"count": count},
+                    request,
+                    ngettext("%(count)d reply assigned.", "%(count)d replies assigned.", count) % {"count": count},
                     messages.SUCCESS,
                 )
                 return None
@@ -111,7 +112,8 @@ class ReplyAdmin(admin.ModelAdmin):
             reply_discard(reply=reply)
         self.message_user(
             request,
-            ngettext("%(count)d reply discarded.", "%(count)d replies discarded.", len(replies)) % {"count": len(replies)},
+            ngettext("%(count)d reply discarded.", "%(count)d replies discarded.", len(replies))
+            % {"count": len(replies)},
             messages.SUCCESS,
         )
 

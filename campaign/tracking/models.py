@@ -66,7 +66,9 @@ class Reply(models.Model):
     )
     spam_detected = models.BooleanField(_("marked as spam"), default=False)
     automatic = models.BooleanField(
-        _("automatic reply"), default=False, help_text=_("An out-of-office or other auto-reply: not counted, not forwarded.")
+        _("automatic reply"),
+        default=False,
+        help_text=_("An out-of-office or other auto-reply: not counted, not forwarded."),
     )
     forwarded_at = models.DateTimeField(_("forwarded to the supporter at"), null=True, blank=True)
     content_erased_at = models.DateTimeField(_("content erased at"), null=True, blank=True)

@@ -246,10 +246,8 @@ def letters_per_day(*, campaign: Campaign, only: ProgressFilter) -> list[tuple[d
     if only.host_country:
         events = events.filter(office__host_country=only.host_country)
     events = events.filter(_window(prefix="occurred_at", since=only.occurred_from, until=only.occurred_to))
-    totals = {
-        row["day"]: row["total"]
-        for row in events.annotate(day=TruncDate("occurred_at")).values("day").annotate(total=Sum("quantity")).order_by()
-    }
+    per_day = events.annotate(day=TruncDate("occurred_at")).values("day").annotate(total=Sum("quantity")).order_by()
+    totals = {row["day"]: row["total"] for row in per_day}
     if not totals and not (only.occurred_from and only.occurred_to):
         return []
     first = only.occurred_from or min(totals)

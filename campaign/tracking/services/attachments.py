@@ -34,7 +34,8 @@ def reply_attachments_keep(*, reply: Reply, parts: list) -> int:
     for part in parts:
         content = part.get_content_bytes() or b""
         content_type = attachment_type_sniff(content)
-        if content_type is None or len(content) > settings.REPLY_ATTACHMENT_MAX_BYTES or kept >= settings.REPLY_ATTACHMENTS_MAX:
+        too_big = len(content) > settings.REPLY_ATTACHMENT_MAX_BYTES
+        if content_type is None or too_big or kept >= settings.REPLY_ATTACHMENTS_MAX:
             dropped += 1
             continue
         attachment = ReplyAttachment(
