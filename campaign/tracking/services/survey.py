@@ -68,7 +68,7 @@ def survey_send(*, submission_id: int, now: datetime.datetime | None = None) -> 
         with translation.override(submission.language):
             lines = [
                 _("Some days ago you wrote to these offices through our campaign. Did they reply to you?"),
-                _("One click per office is enough. Your answer is counted anonymously."),
+                _("Open one link per office and confirm. Your answer is counted anonymously."),
                 "",
             ]
             for letter in letters:
