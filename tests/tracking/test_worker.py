@@ -71,6 +71,7 @@ def stack(tmp_path):
         "CELERY_BROKER_URL": f"redis://127.0.0.1:{port}/0",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DEV_MAILBOX_DIR": str(tmp_path / "mailbox"),
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
         "ANYMAIL_WEBHOOK_SECRET": "test:test-webhook-secret",
     }
     python = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
