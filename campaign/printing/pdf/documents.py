@@ -1,10 +1,12 @@
 """Letters, cover sheets and label sheets as HTML, and the two ways of turning them into PDF:
 one tagged document (a supporter's few letters) or chunks across processes (a group's batch)."""
 
+import atexit
 import functools
 import os
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -15,12 +17,14 @@ from django.utils.translation import gettext as _
 
 from campaign.rendering import RenderedLetter
 
-from .engine import PdfEngine
-from .parallel import chunks_render_merged
+from .assemble import PdfAssembler
+from .parallel import chunks_render
 
 PAPER_SIZES = ("a4", "letter")
 LABELS_PER_SHEET = 24  # A4, 3 columns x 8 rows of 70 x 37 mm
 STYLESHEET = "css/print.css"
+# Signature pages get a stylesheet of their own: WeasyPrint's cost per page grows with named pages.
+SIGNATURE_STYLESHEET = "css/print-signature.css"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class PrintLetter:
     sender_city: str
     # More than zero: empty lines for people to sign by hand instead of a printed signature.
     sign_lines: int = 0
+    # True: leave the signature's place empty; the batch renderer draws each signer's name over it.
+    signature_slot: bool = False
 
     @property
     def paragraphs(self) -> list[str]:
@@ -45,7 +51,10 @@ class PrintLetter:
 
     @property
     def place(self) -> str:
-        return self.letter.signature_city or self.sender_city
+        return self.sender_city or self.letter.signature_city
+
+    def unsigned(self) -> "PrintLetter":
+        return replace(self, letter=replace(self.letter, signature_name="", signature_city=""), signature_slot=True)
 
     @property
     def sign_line_numbers(self) -> range:
@@ -86,16 +95,21 @@ def static_roots() -> list[str]:
     return roots
 
 
-def stylesheet_path() -> str:
-    path = finders.find(STYLESHEET)
+def stylesheet_path(name: str = STYLESHEET) -> str:
+    path = finders.find(name)
     if not path:
-        raise RuntimeError(f"{STYLESHEET} is missing from the static files")
+        raise RuntimeError(f"{name} is missing from the static files")
     return path
 
 
 @functools.cache
-def pdf_engine() -> PdfEngine:
-    """One engine per process: the stylesheet and fonts are parsed once."""
+def pdf_engine():
+    """One engine per process: the stylesheet and fonts are parsed once. Imported here so a process that
+    only hands batches to the workers never loads WeasyPrint."""
+    from .engine import PdfEngine
+
+    # WeasyPrint's font configuration cleans up in __del__, which fails once the interpreter is half gone.
+    atexit.register(pdf_engine.cache_clear)
     return PdfEngine(stylesheet=stylesheet_path(), static_roots=static_roots())
 
 
@@ -107,6 +121,7 @@ def document_html(
     letters: Sequence[PrintLetter] = (),
     cover: CoverSheet | None = None,
     labels: Sequence[AddressLabel] = (),
+    first_letter_number: int = 0,
 ) -> str:
     if paper not in PAPER_SIZES:
         raise ValueError(f"Unknown paper size {paper!r}")
@@ -119,6 +134,7 @@ def document_html(
             "letters": letters,
             "cover": cover.context if cover else None,
             "label_sheets": label_sheets,
+            "first_letter_number": first_letter_number,
         }
     )
 
@@ -129,22 +145,35 @@ def letters_pdf_write(*, letters: Sequence[PrintLetter], target, title: str, lan
     return pdf_engine().write(html=html, target=target, tagged=True)
 
 
-def batch_chunks_html(
-    *,
-    title: str,
-    language: str,
-    paper: str,
-    letters: Sequence[PrintLetter],
-    cover: CoverSheet,
-    labels: Sequence[AddressLabel],
-    chunk_size: int,
-) -> Iterator[str]:
-    """The batch as HTML documents of at most chunk_size letters: cover first, labels last."""
-    yield document_html(title=title, language=language, paper=paper, cover=cover)
-    for start in range(0, len(letters), chunk_size):
-        yield document_html(title=title, language=language, paper=paper, letters=letters[start : start + chunk_size])
-    if labels:
-        yield document_html(title=title, language=language, paper=paper, labels=labels)
+def signature_overlays_html(*, letters: Sequence[PrintLetter], language: str, paper: str) -> str:
+    """One small page per signature; the assembler moves each onto its letter's empty slot."""
+    return get_template("printing/pdf/overlays.html").render(
+        {"language": language, "paper": paper, "letters": letters}
+    )
+
+
+@dataclass
+class _BatchPlan:
+    """Which distinct letters to lay out (bases) and which letters get a signature drawn over their base."""
+
+    bases: list[PrintLetter]
+    base_of_letter: list[int]
+    overlaid: list[bool]
+
+
+def _batch_plan(letters: Sequence[PrintLetter]) -> _BatchPlan:
+    indices_by_base: dict[PrintLetter, list[int]] = {}
+    for index, letter in enumerate(letters):
+        indices_by_base.setdefault(letter.unsigned(), []).append(index)
+    plan = _BatchPlan(bases=[], base_of_letter=[0] * len(letters), overlaid=[False] * len(letters))
+    for unsigned, indices in indices_by_base.items():
+        signatures = {(letters[i].letter.signature_name, letters[i].letter.signature_city) for i in indices}
+        slotted = len(signatures) > 1
+        for index in indices:
+            plan.base_of_letter[index] = len(plan.bases)
+            plan.overlaid[index] = slotted
+        plan.bases.append(unsigned if slotted else letters[indices[0]])
+    return plan
 
 
 def batch_pdf_write(
@@ -160,31 +189,71 @@ def batch_pdf_write(
     chunk_size: int | None = None,
     workers: int | None = None,
 ) -> int:
-    """Cover sheet, every letter and the label sheets as one PDF, rendered in chunks across processes.
-    on_letters_done(n) reports how many letters are rendered so far. Returns the page count."""
+    """Cover sheet, every letter and the label sheets as one PDF. Returns the page count.
+
+    What repeats is laid out once: letters that differ only by the signer are rendered once per office
+    with an empty signature slot, and the signatures are drawn over them (see assemble.py). All layout
+    runs in chunks across worker processes. on_letters_done(n) reports progress in letters."""
     chunk_size = chunk_size or settings.PRINT_BATCH_CHUNK_SIZE
     workers = workers or settings.PRINT_BATCH_WORKERS
-    letters_in_chunk = {0: 0}
-    for number, start in enumerate(range(0, len(letters), chunk_size), start=1):
-        letters_in_chunk[number] = min(chunk_size, len(letters) - start)
-    done = 0
+    plan = _batch_plan(letters)
+    html = functools.partial(document_html, title=title, language=language, paper=paper)
+    base_chunks = [
+        html(letters=plan.bases[start : start + chunk_size], first_letter_number=start)
+        for start in range(0, len(plan.bases), chunk_size)
+    ]
+    signed = [letter for letter, overlaid in zip(letters, plan.overlaid, strict=True) if overlaid]
+    # Signature pages are light: bigger chunks.
+    overlay_chunk_size = chunk_size * 2
+    overlay_chunks = [
+        signature_overlays_html(letters=signed[start : start + overlay_chunk_size], language=language, paper=paper)
+        for start in range(0, len(signed), overlay_chunk_size)
+    ]
+    letter_css, signature_css = stylesheet_path(), stylesheet_path(SIGNATURE_STYLESHEET)
+    parts = [
+        (html(cover=cover), letter_css),
+        *((chunk, letter_css) for chunk in base_chunks),
+        *((chunk, signature_css) for chunk in overlay_chunks),
+        *([(html(labels=labels), letter_css)] if labels else []),
+    ]
+    chunks_done = 0
 
-    def chunk_done(index: int, _pages: int) -> None:
-        nonlocal done
-        done += letters_in_chunk.get(index, 0)
-        if on_letters_done is not None and letters_in_chunk.get(index):
-            on_letters_done(done)
+    def chunk_done(_index: int, _pages: int) -> None:
+        nonlocal chunks_done
+        chunks_done += 1
+        if on_letters_done is not None:
+            on_letters_done(len(letters) * chunks_done // len(parts))
 
-    return chunks_render_merged(
-        chunks=batch_chunks_html(
-            title=title, language=language, paper=paper, letters=letters, cover=cover, labels=labels,
-            chunk_size=chunk_size,
-        ),
-        target=target,
-        stylesheet=stylesheet_path(),
-        static_roots=static_roots(),
-        workers=workers,
-        title=title,
-        language=language,
-        on_chunk_done=chunk_done,
-    )
+    with tempfile.TemporaryDirectory(prefix="print-batch-") as folder:
+        rendered = chunks_render(
+            chunks=parts, folder=Path(folder), static_roots=static_roots(),
+            workers=workers, on_chunk_done=chunk_done,
+        )
+        base_pages: dict[int, list[tuple[str, int, list[float] | None]]] = {}
+        for chunk in rendered[1 : 1 + len(base_chunks)]:
+            for page_index, layout in enumerate(chunk.layout):
+                base_pages.setdefault(layout["letter"], []).append((chunk.pdf_path, page_index, layout["slot"]))
+        overlay_pages = [
+            (chunk.pdf_path, page_index)
+            for chunk in rendered[1 + len(base_chunks) : 1 + len(base_chunks) + len(overlay_chunks)]
+            for page_index in range(len(chunk.layout))
+        ]
+        if len(overlay_pages) != len(signed):
+            raise RuntimeError(f"{len(overlay_pages)} signature pages for {len(signed)} signatures")
+        overlay_pages = iter(overlay_pages)
+        assembler = PdfAssembler()
+        for page_index in range(len(rendered[0].layout)):
+            assembler.page_add(rendered[0].pdf_path, page_index)
+        for index in range(len(letters)):
+            for path, page_index, slot in base_pages[plan.base_of_letter[index]]:
+                if slot and plan.overlaid[index]:
+                    overlay_path, overlay_index = next(overlay_pages)
+                    assembler.page_add_with_overlay(
+                        path, page_index, slot=slot, overlay_path=overlay_path, overlay_index=overlay_index
+                    )
+                else:
+                    assembler.page_add(path, page_index)
+        if labels:
+            for page_index in range(len(rendered[-1].layout)):
+                assembler.page_add(rendered[-1].pdf_path, page_index)
+        return assembler.write(target=target, title=title, language=language)

@@ -27,8 +27,26 @@ class PdfEngine:
 
     def write(self, *, html: str, target, tagged: bool = True) -> int:
         """Render one HTML document to target (a path or a binary file); return its page count."""
+        return len(self.write_with_layout(html=html, target=target, tagged=tagged))
+
+    def write_with_layout(self, *, html: str, target, tagged: bool = False) -> list[dict]:
+        """Render, and tell for each page which letter it belongs to (data-letter) and where, if
+        anywhere, its empty signature slot is (x, y, width, height in CSS px from the page's corner)."""
         document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
             stylesheets=[self.stylesheet], font_config=self.font_config, pdf_tags=tagged
         )
         document.write_pdf(target, pdf_tags=tagged)
-        return len(document.pages)
+        return [_page_layout(page) for page in document.pages]
+
+
+def _page_layout(page) -> dict:
+    layout: dict = {"letter": None, "slot": None}
+    for box in page._page_box.descendants():
+        element = getattr(box, "element", None)
+        if element is None:
+            continue
+        if layout["letter"] is None and element.get("data-letter") is not None:
+            layout["letter"] = int(element.get("data-letter"))
+        if layout["slot"] is None and "signature-slot" in (element.get("class") or "").split():
+            layout["slot"] = [box.content_box_x(), box.content_box_y(), box.width, box.height]
+    return layout

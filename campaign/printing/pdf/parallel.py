@@ -1,7 +1,7 @@
-"""Render many HTML chunks in worker processes, then merge the chunk PDFs into one file.
+"""Render HTML chunks in worker processes (campaign.printing.pdf.worker), each chunk to its own PDF.
 
-Memory stays flat because no process ever lays out more than one chunk at a time, and the merge
-copies pages from chunk files that are read lazily.
+No process ever lays out more than one chunk at a time, which keeps memory flat; WeasyPrint also
+slows down more than linearly with the page count of one document, so chunks are faster too.
 """
 
 import json
@@ -9,12 +9,9 @@ import os
 import selectors
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-
-from pypdf import PdfWriter
-from pypdf.generic import NameObject, TextStringObject
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -23,89 +20,97 @@ class ChunkRenderError(RuntimeError):
     pass
 
 
-def chunks_render_merged(
+@dataclass(frozen=True)
+class RenderedChunk:
+    pdf_path: str
+    layout: list[dict]  # per page: {"letter": data-letter of its first letter, "slot": [x, y, w, h] or None}
+
+
+def chunks_render(
     *,
-    chunks: Iterable[str],
-    target: str | Path,
-    stylesheet: str | Path,
+    chunks: Iterable[tuple[str, str]],
+    folder: Path,
     static_roots: list[str],
     workers: int,
-    title: str,
-    language: str,
+    name: str = "chunk",
     on_chunk_done: Callable[[int, int], None] | None = None,
     tagged: bool = False,
-) -> int:
-    """Render each HTML chunk in order into target (one PDF). on_chunk_done(index, pages) runs in the
-    calling thread as chunks finish. Returns the total page count."""
-    with tempfile.TemporaryDirectory(prefix="print-chunks-") as folder:
-        work = Path(folder)
-        chunk_files: list[tuple[int, str, str]] = []
-        for index, html in enumerate(chunks):
-            html_path = work / f"chunk-{index:05d}.html"
-            html_path.write_text(html, encoding="utf-8")
-            chunk_files.append((index, str(html_path), str(work / f"chunk-{index:05d}.pdf")))
-        workers = max(1, min(workers, len(chunk_files)))
-        processes = []
-        error_logs = []
+) -> list[RenderedChunk]:
+    """Render each chunk (HTML, stylesheet path) into folder. on_chunk_done(index, pages) runs in the
+    calling thread as chunks finish."""
+    chunk_files: list[tuple[int, str, str, str]] = []
+    for index, (html, stylesheet) in enumerate(chunks):
+        html_path = folder / f"{name}-{index:05d}.html"
+        html_path.write_text(html, encoding="utf-8")
+        chunk_files.append((index, str(html_path), str(stylesheet), str(folder / f"{name}-{index:05d}.pdf")))
+    if not chunk_files:
+        return []
+    workers = max(1, min(workers, len(chunk_files)))
+    processes, error_logs = [], []
+    try:
         for worker_index in range(workers):
-            job_path = work / f"job-{worker_index}.json"
-            job = {
-                "stylesheet": str(stylesheet),
-                "static_roots": [str(root) for root in static_roots],
-                "chunks": chunk_files[worker_index::workers],
-                "tagged": tagged,
-            }
+            job_path = folder / f"{name}-job-{worker_index}.json"
+            job = {"static_roots": [str(root) for root in static_roots], "chunks": chunk_files, "tagged": tagged}
             job_path.write_text(json.dumps(job), encoding="utf-8")
             # stderr goes to a file: a pipe nobody reads could fill up and block the worker.
-            error_logs.append(open(work / f"worker-{worker_index}.err", "w+", encoding="utf-8"))  # noqa: SIM115
+            error_logs.append(open(folder / f"{name}-worker-{worker_index}.err", "w+", encoding="utf-8"))  # noqa: SIM115
             processes.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "campaign.printing.pdf.worker", str(job_path)],
                     cwd=PROJECT_ROOT,
+                    stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=error_logs[-1],
                     text=True,
                     env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
                 )
             )
-        try:
-            pages_by_chunk = _progress_follow(processes=processes, error_logs=error_logs, on_chunk_done=on_chunk_done)
-        finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
-            for log in error_logs:
-                log.close()
-        if len(pages_by_chunk) != len(chunk_files):
-            raise ChunkRenderError(f"{len(chunk_files) - len(pages_by_chunk)} chunk(s) failed to render")
-        _merge(
-            paths=[pdf_path for _index, _html, pdf_path in chunk_files],
-            target=target,
-            title=title,
-            language=language,
+        pages_by_chunk = _chunks_hand_out(
+            processes=processes, error_logs=error_logs, pending=[index for index, *_rest in chunk_files],
+            on_chunk_done=on_chunk_done,
         )
-        return sum(pages_by_chunk.values())
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        for log in error_logs:
+            log.close()
+    if len(pages_by_chunk) != len(chunk_files):
+        raise ChunkRenderError(f"{len(chunk_files) - len(pages_by_chunk)} chunk(s) failed to render")
+    rendered = []
+    for _index, _html_path, _stylesheet, pdf_path in chunk_files:
+        with open(pdf_path + ".json", encoding="utf-8") as layout_file:
+            rendered.append(RenderedChunk(pdf_path=pdf_path, layout=json.load(layout_file)))
+    return rendered
 
 
-def _progress_follow(*, processes, error_logs, on_chunk_done) -> dict[int, int]:
+def _chunks_hand_out(*, processes, error_logs, pending: list[int], on_chunk_done) -> dict[int, int]:
+    """Give each worker the next chunk whenever it is ready; collect page counts as chunks finish."""
     pages_by_chunk: dict[int, int] = {}
-    errors: list[str] = []
+    pending = list(reversed(pending))
     selector = selectors.DefaultSelector()
     for process in processes:
         selector.register(process.stdout, selectors.EVENT_READ, process)
     open_streams = len(processes)
     while open_streams:
         for key, _mask in selector.select():
-            line = key.fileobj.readline()
+            process, line = key.data, key.fileobj.readline()
             if not line:
                 selector.unregister(key.fileobj)
                 open_streams -= 1
                 continue
-            _done, index, pages = line.split()
-            pages_by_chunk[int(index)] = int(pages)
-            if on_chunk_done is not None:
-                on_chunk_done(int(index), int(pages))
+            if line.startswith("done"):
+                _done, index, pages = line.split()
+                pages_by_chunk[int(index)] = int(pages)
+                if on_chunk_done is not None:
+                    on_chunk_done(int(index), int(pages))
+            if pending:
+                process.stdin.write(f"{pending.pop()}\n")
+                process.stdin.flush()
+            elif not process.stdin.closed:
+                process.stdin.close()
+    errors: list[str] = []
     for process, log in zip(processes, error_logs, strict=True):
         if process.wait() != 0:
             log.seek(0)
@@ -115,13 +120,3 @@ def _progress_follow(*, processes, error_logs, on_chunk_done) -> dict[int, int]:
     if errors:
         raise ChunkRenderError("; ".join(errors))
     return pages_by_chunk
-
-
-def _merge(*, paths: list[str], target: str | Path, title: str, language: str) -> None:
-    writer = PdfWriter()
-    for path in paths:
-        writer.append(path)
-    writer.add_metadata({"/Title": title})
-    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
-    with open(target, "wb") as output:
-        writer.write(output)

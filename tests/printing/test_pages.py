@@ -1,0 +1,132 @@
+"""The members' batch pages: create with three signers, watch progress, download, mark posted."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group as AuthGroup
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import ContactChannel, ContactEvent
+from campaign.printing.models import Batch, BatchStatus, Group, SignerMode
+
+from .conftest import pdf_pages_text
+
+
+@pytest.fixture
+def group(db):
+    return Group.objects.create(name="Brno stall", country="CZ", city="Brno")
+
+
+@pytest.fixture
+def member(group):
+    user = User.objects.create_user("member", password="pw-member-123")
+    group.members.add(user)
+    return user
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def batch_data(template, group, **overrides):
+    data = {
+        "group": group.pk, "template": template.pk, "host_country": "CZ", "signer_mode": SignerMode.SIGNERS,
+        "signers_text": "Anna Dvořáková, Praha\nŁukasz Wróbel, Brno\nJürgen Groß", "copies_per_office": 1,
+        "sign_lines": 10, "paper": "a4", "group_signature": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_pages_need_an_account(client):
+    response = client.get(reverse("printing:batch_new"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("printing:login"))
+
+
+def test_member_creates_a_batch_for_all_czech_offices_with_three_signers_downloads_and_posts_it(
+    client, member, template, group, czech_offices, media, django_capture_on_commit_callbacks
+):
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("printing:batch_new"), batch_data(template, group))
+    batch = Batch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "printing:batch_detail", kwargs={"batch_id": batch.pk}
+    )
+
+    detail = client.get(response["Location"]).content.decode()
+    assert "Generated" in detail and 'http-equiv="refresh"' not in detail
+    download = client.get(reverse("printing:batch_download", kwargs={"batch_id": batch.pk, "kind": "pdf"}))
+    assert download["Content-Disposition"].startswith("attachment")
+    assert len(pdf_pages_text(b"".join(download.streaming_content))) == 1 + 9 + 1
+
+    response = client.post(
+        reverse("printing:batch_posted", kwargs={"batch_id": batch.pk}), {"posted_on": timezone.localdate()}
+    )
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.POSTED
+    assert sum(ContactEvent.objects.filter(channel=ContactChannel.POST).values_list("quantity", flat=True)) == 9
+    page = client.get(reverse("printing:batch_detail", kwargs={"batch_id": batch.pk})).content.decode()
+    assert "Posted" in page and "Download the PDF" not in page
+
+
+def test_progress_page_refreshes_itself_while_rendering(client, member, template, group, czech_offices, media):
+    client.force_login(member)
+    client.post(reverse("printing:batch_new"), batch_data(template, group))  # on_commit not run: still queued
+    batch = Batch.objects.get()
+    Batch.objects.filter(pk=batch.pk).update(status=BatchStatus.GENERATING, letters_rendered=3)
+
+    page = client.get(reverse("printing:batch_detail", kwargs={"batch_id": batch.pk})).content.decode()
+
+    assert '<meta http-equiv="refresh"' in page
+    assert "3 of 9 letters rendered" in page
+
+
+def test_bad_csv_rows_are_shown_as_form_errors(client, member, template, group, czech_offices, media):
+    client.force_login(member)
+    upload = SimpleUploadedFile("signers.csv", "name,city\nAnna,Praha\n,Brno\n".encode(), content_type="text/csv")
+
+    response = client.post(
+        reverse("printing:batch_new"), batch_data(template, group, signers_text="", signers_csv=upload)
+    )
+
+    assert response.status_code == 400
+    assert "Line 3: the name is missing." in response.content.decode()
+    assert not Batch.objects.exists()
+
+
+def test_members_see_only_their_groups_batches(client, member, template, czech_offices, media):
+    other_group = Group.objects.create(name="Elsewhere", country="CZ")
+    client.force_login(member)
+
+    response = client.post(reverse("printing:batch_new"), batch_data(template, other_group))
+
+    assert response.status_code == 400 and not Batch.objects.exists()
+
+
+def test_organisers_group_gets_printing_permissions_after_migrate(db):
+    call_command("migrate", "printing", verbosity=0)  # post_migrate runs again; it must be repeatable
+    codenames = set(AuthGroup.objects.get(name="Organisers").permissions.filter(
+        content_type__app_label="printing").values_list("codename", flat=True))
+    assert {"add_batch", "change_batch", "view_batch", "add_group", "view_signer"} <= codenames
+
+
+def test_future_posting_date_is_an_error_not_a_500(client, member, template, group, czech_offices, media,
+                                                   django_capture_on_commit_callbacks):
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("printing:batch_new"), batch_data(template, group, signer_mode=SignerMode.GROUP))
+    batch = Batch.objects.get()
+
+    response = client.post(
+        reverse("printing:batch_posted", kwargs={"batch_id": batch.pk}),
+        {"posted_on": timezone.localdate() + datetime.timedelta(days=2)},
+    )
+
+    assert response.status_code == 400 and "cannot be in the future" in response.content.decode()

@@ -1,0 +1,97 @@
+"""A supporter who chose to print downloads a PDF: no email needed, nothing personal stored."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from campaign.models import ContactChannel, ContactEvent, Submission
+from campaign.printing.models import Batch, Signer
+
+from .conftest import GLYPHS, pdf_pages_text, started_long_ago
+
+
+@pytest.fixture
+def post_letter(client, campaign, offices):
+    def send(**overrides):
+        data = {
+            "offices": [str(offices["embassy"].pk), str(offices["honorary"].pk)],
+            "language": "en",
+            "name": "Jana Nováková",
+            "city": "Brno",
+            "personal_paragraph": "My neighbour fled the draft; he is not a criminal.",
+            "subject": "A protest against Law No. 13673",
+            "body": campaign.templates.get(language="en").body,
+            "website": "",
+            "form_started": started_long_ago(),
+            "paper": "a4",
+        }
+        data.update(overrides)
+        return client.post(reverse("printing:supporter_pdf", kwargs={"slug": campaign.slug, "cc": "cz"}), data)
+
+    return send
+
+
+def test_valid_form_downloads_one_letter_per_office_and_counts_pdf_contacts(post_letter, offices):
+    response = post_letter()
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    pages = pdf_pages_text(response.content)
+    assert len(pages) == 2
+    assert "Embassy of Ukraine in the Czech Republic" in pages[0] and "Dear Ambassador," in pages[0]
+    assert "Honorary Consulate of Ukraine in Ostrava" in pages[1] and "Dear Honorary Consul," in pages[1]
+    assert all("My neighbour fled the draft" in page and "Jana Nováková" in page for page in pages)
+    assert all(glyph in pages[0] for glyph in GLYPHS.split())
+    events = ContactEvent.objects.filter(channel=ContactChannel.PDF)
+    assert sorted(event.office_id for event in events) == sorted([offices["embassy"].pk, offices["honorary"].pk])
+
+
+def test_nothing_personal_is_stored(post_letter):
+    post_letter()
+
+    assert not Submission.objects.exists()
+    assert not Batch.objects.exists() and not Signer.objects.exists()
+    assert ContactEvent.objects.count() == 2
+
+
+def test_us_letter_paper(post_letter):
+    response = post_letter(paper="letter")
+
+    width = float(PdfReader(io.BytesIO(response.content)).pages[0].mediabox.width)
+    assert round(width / 72, 1) == 8.5
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"name": ""}, "This field is required."),
+        ({"offices": []}, "Choose at least one office."),
+        ({"body": "Dear {nobody}"}, "Unknown placeholder"),
+        ({"paper": "a3"}, "Select a valid choice."),
+    ],
+)
+def test_invalid_form_shows_errors_not_a_pdf(post_letter, overrides, message):
+    response = post_letter(**overrides)
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert message in response.content.decode()
+    assert not ContactEvent.objects.exists()
+
+
+def test_an_office_of_another_country_is_refused(post_letter, offices):
+    response = post_letter(offices=[str(offices["poland"].pk)])
+
+    assert response.status_code == 400
+    assert not ContactEvent.objects.exists()
+
+
+def test_only_post_and_only_open_campaigns(client, campaign, post_letter):
+    url = reverse("printing:supporter_pdf", kwargs={"slug": campaign.slug, "cc": "cz"})
+    assert client.get(url).status_code == 405
+    campaign.is_open = False
+    campaign.save()
+    assert post_letter().status_code == 404
