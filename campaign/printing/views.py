@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaign.abuse import client_ip, rate_limit_hit
 from campaign.forms import CHANNEL_PRINT, LetterForm
 from campaign.models import Campaign
 
@@ -31,6 +32,11 @@ login = auth_views.LoginView.as_view(template_name="printing/login.html")
 @require_POST
 def supporter_pdf(request, slug: str, cc: str):
     campaign = get_object_or_404(Campaign, slug=slug, is_open=True)
+    if rate_limit_hit(
+        scope="print-pdf", key=client_ip(request), limit=settings.RATE_LIMIT_PDFS_PER_IP,
+        window_seconds=settings.RATE_LIMIT_WINDOW_SECONDS,
+    ):
+        return render(request, "printing/too_many.html", {"campaign": campaign}, status=429)
     form = LetterForm(request.POST, campaign=campaign, host_country=cc, channel=CHANNEL_PRINT)
     paper_form = SupporterPaperForm(request.POST)
     if not (form.is_valid() and paper_form.is_valid()):

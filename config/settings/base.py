@@ -178,6 +178,8 @@ RETENTION_SIGNERS_DAYS = env_int("RETENTION_SIGNERS_DAYS", 30)
 # Batch PDFs render in chunks of this many letters across this many worker processes.
 PRINT_BATCH_CHUNK_SIZE = env_int("PRINT_BATCH_CHUNK_SIZE", 60)
 PRINT_BATCH_WORKERS = env_int("PRINT_BATCH_WORKERS", 2)
+# Supporter PDFs cost CPU to render: at most this many per IP per RATE_LIMIT_WINDOW_SECONDS.
+RATE_LIMIT_PDFS_PER_IP = env_int("RATE_LIMIT_PDFS_PER_IP", 20)
 CELERY_BEAT_SCHEDULE["printing-signers-expire"] = {"task": "printing.batches_personal_data_expire", "schedule": 3600.0}
 
 # Development mailbox: a folder of .eml files shown at /dev/mailbox/ when DEBUG is on.

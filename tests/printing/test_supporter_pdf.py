@@ -95,3 +95,13 @@ def test_only_post_and_only_open_campaigns(client, campaign, post_letter):
     campaign.is_open = False
     campaign.save()
     assert post_letter().status_code == 404
+
+
+def test_too_many_pdfs_from_one_address_are_refused_politely(post_letter, settings):
+    settings.RATE_LIMIT_PDFS_PER_IP = 1
+
+    assert post_letter().status_code == 200
+    response = post_letter()
+
+    assert response.status_code == 429 and "Please wait a while" in response.content.decode()
+    assert ContactEvent.objects.count() == 2  # only the first download counted
