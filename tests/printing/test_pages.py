@@ -130,3 +130,15 @@ def test_future_posting_date_is_an_error_not_a_500(client, member, template, gro
     )
 
     assert response.status_code == 400 and "cannot be in the future" in response.content.decode()
+
+
+def test_form_list_and_login_pages_render(client, member, template, group, czech_offices):
+    assert "Sign in to print batches" in client.get(reverse("printing:login")).content.decode()
+    client.force_login(member)
+
+    form = client.get(reverse("printing:batch_new")).content.decode()
+    listing = client.get(reverse("printing:batch_list")).content.decode()
+
+    assert 'enctype="multipart/form-data"' in form and "Brno stall" in form and "Czechia" in form
+    assert "Embassy of Ukraine in Poland" in form  # offices of every country are offered; clean() checks them
+    assert "No batches yet." in listing

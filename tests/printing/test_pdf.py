@@ -122,3 +122,17 @@ def test_fetcher_refuses_the_network_and_files_outside_static(tmp_path, template
     assert "file:///etc/passwd" in refused
     assert any(url.endswith("/etc/hostname") for url in refused)
     assert engine.fetcher.allowed_path(engine.base_url + "../fonts/NotoSerif-Regular.ttf") is not None
+
+
+@pytest.mark.django_db
+def test_label_sheets_hold_24_labels_each(template, czech_offices):
+    from campaign.printing.pdf.documents import AddressLabel
+
+    labels = [AddressLabel(name=f"Office {number:02d}", lines=("Street 1", "100 00 City")) for number in range(30)]
+    output = io.BytesIO()
+    pdf_engine().write(html=document_html(title="t", language="en", paper="a4", labels=labels), target=output)
+
+    pages = pdf_pages_text(output.getvalue())
+    assert len(pages) == 2
+    assert pages[0].count("Street 1") == 24 and pages[1].count("Street 1") == 6
+    assert "Office 23" in pages[0] and "Office 24" in pages[1]
