@@ -160,7 +160,8 @@ def batch_generation_claim(*, batch_id: int) -> bool:
 
 
 def batch_generate(*, batch_id: int) -> bool:
-    """Render the batch's PDF and CSV. Safe to call twice: only the caller that claims it renders."""
+    """Render the batch's PDF and CSV. Safe to call twice: only the caller that claims it renders.
+    False when there was nothing to do or rendering failed (the batch then says so)."""
     if not batch_generation_claim(batch_id=batch_id):
         return False
     batch = Batch.objects.select_related("campaign", "group", "template").get(pk=batch_id)
@@ -185,9 +186,11 @@ def batch_generate(*, batch_id: int) -> bool:
                 batch.pdf.save(f"batch-{batch.pk}.pdf", File(pdf_file), save=False)
             batch.csv.save(f"batch-{batch.pk}.csv", ContentFile(csv_text.getvalue().encode("utf-8")), save=False)
     except Exception as error:
+        # Recorded on the batch for the organisers (admin: "Generate the PDF again"); not raised, so an eager
+        # task in development does not turn the member's request into a server error.
         logger.exception("Print batch %s failed", batch_id)
         Batch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, failure_reason=str(error)[:300])
-        raise
+        return False
     batch.status = BatchStatus.GENERATED
     batch.pages = pages
     batch.letters_rendered = len(letters)

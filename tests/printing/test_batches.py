@@ -208,3 +208,19 @@ def test_batch_renderer_output_equals_the_naive_single_document(make_batch):
     )
 
     assert batch_pages(batch) == pdf_pages_text(naive.getvalue())
+
+
+def test_a_failed_generation_is_recorded_and_can_run_again(make_batch, settings):
+    settings.PRINT_BATCH_WORKERS = 1
+    batch = make_batch(mode=SignerMode.GROUP)
+    Batch.objects.filter(pk=batch.pk).update(status=BatchStatus.QUEUED)
+    settings.STATICFILES_DIRS = []  # the stylesheet cannot be found
+
+    assert not batch_generate(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.FAILED and "print.css" in batch.failure_reason
+
+    settings.STATICFILES_DIRS = [settings.BASE_DIR / "static"]
+    assert batch_generate(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.GENERATED

@@ -142,3 +142,16 @@ def test_form_list_and_login_pages_render(client, member, template, group, czech
     assert 'enctype="multipart/form-data"' in form and "Brno stall" in form and "Czechia" in form
     assert "Embassy of Ukraine in Poland" in form  # offices of every country are offered; clean() checks them
     assert "No batches yet." in listing
+
+
+def test_admin_lists_groups_and_batches_with_their_counts(admin_client, template, group, czech_offices, media,
+                                                        django_capture_on_commit_callbacks):
+    from campaign.printing.services import batch_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_create(campaign=template.campaign, template=template, group=group, host_country="CZ",
+                     selected_offices=None, signer_mode=SignerMode.HAND, signers=[])
+
+    assert "Brno stall" in admin_client.get(reverse("admin:printing_group_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:printing_batch_changelist")).content.decode()
+    assert "Generated" in page
