@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from campaign.abuse import client_ip, rate_limit_hit
 from campaign.forms import CHANNEL_PRINT, LetterForm
 from campaign.models import Campaign
+from campaign.selectors import campaign_host_countries
 
 from .forms import BatchForm, PostedForm, SupporterPaperForm
 from .models import BatchStatus
@@ -40,10 +41,19 @@ def supporter_pdf(request, slug: str, cc: str):
     form = LetterForm(request.POST, campaign=campaign, host_country=cc, channel=CHANNEL_PRINT)
     paper_form = SupporterPaperForm(request.POST)
     if not (form.is_valid() and paper_form.is_valid()):
-        return render(
-            request, "printing/supporter_pdf_invalid.html",
-            {"campaign": campaign, "form": form, "paper_form": paper_form, "cc": cc.upper()}, status=400,
-        )
+        for error in paper_form.errors.get("paper", []):
+            form.add_error(None, error)
+        # The supporter gets the letter page back with the errors and everything they wrote.
+        countries = dict(campaign_host_countries(campaign=campaign))
+        context = {
+            "campaign": campaign,
+            "cc": cc.lower(),
+            "country_name": countries.get(cc.upper(), cc.upper()),
+            "retention_days": settings.RETENTION_SUPPORTER_DAYS,
+            "unconfirmed_days": settings.RETENTION_UNCONFIRMED_DAYS,
+            "form": form,
+        }
+        return render(request, "campaign/letter_form.html", context, status=400)
     data = form.cleaned_data
     pdf = supporter_letters_pdf(
         campaign=campaign,

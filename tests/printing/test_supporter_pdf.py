@@ -76,9 +76,12 @@ def test_us_letter_paper(post_letter):
 def test_invalid_form_shows_errors_not_a_pdf(post_letter, overrides, message):
     response = post_letter(**overrides)
 
+    page = response.content.decode()
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
-    assert message in response.content.decode()
+    assert message in page
+    assert "My neighbour fled the draft" in page  # the letter page comes back with what they wrote
+    assert reverse("printing:supporter_pdf", kwargs={"slug": "law-13673", "cc": "cz"}) in page
     assert not ContactEvent.objects.exists()
 
 
