@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from campaign.rendering import RenderedLetter
 
 from .assemble import PdfAssembler
-from .parallel import chunks_render
+from .parallel import RenderedChunk, chunks_render
 
 PAPER_SIZES = ("a4", "letter")
 LABELS_PER_SHEET = 24  # A4, 3 columns x 8 rows of 70 x 37 mm
@@ -229,31 +229,44 @@ def batch_pdf_write(
             chunks=parts, folder=Path(folder), static_roots=static_roots(),
             workers=workers, on_chunk_done=chunk_done,
         )
-        base_pages: dict[int, list[tuple[str, int, list[float] | None]]] = {}
-        for chunk in rendered[1 : 1 + len(base_chunks)]:
-            for page_index, layout in enumerate(chunk.layout):
-                base_pages.setdefault(layout["letter"], []).append((chunk.pdf_path, page_index, layout["slot"]))
-        overlay_pages = [
-            (chunk.pdf_path, page_index)
-            for chunk in rendered[1 + len(base_chunks) : 1 + len(base_chunks) + len(overlay_chunks)]
-            for page_index in range(len(chunk.layout))
-        ]
-        if len(overlay_pages) != len(signed):
-            raise RuntimeError(f"{len(overlay_pages)} signature pages for {len(signed)} signatures")
-        overlay_pages = iter(overlay_pages)
-        assembler = PdfAssembler()
-        for page_index in range(len(rendered[0].layout)):
-            assembler.page_add(rendered[0].pdf_path, page_index)
-        for index in range(len(letters)):
-            for path, page_index, slot in base_pages[plan.base_of_letter[index]]:
-                if slot and plan.overlaid[index]:
-                    overlay_path, overlay_index = next(overlay_pages)
-                    assembler.page_add_with_overlay(
-                        path, page_index, slot=slot, overlay_path=overlay_path, overlay_index=overlay_index
-                    )
-                else:
-                    assembler.page_add(path, page_index)
-        if labels:
-            for page_index in range(len(rendered[-1].layout)):
-                assembler.page_add(rendered[-1].pdf_path, page_index)
+        assembler = _batch_assemble(
+            plan=plan,
+            cover=rendered[0],
+            bases=rendered[1 : 1 + len(base_chunks)],
+            signatures=rendered[1 + len(base_chunks) : 1 + len(base_chunks) + len(overlay_chunks)],
+            labels=rendered[-1] if labels else None,
+        )
         return assembler.write(target=target, title=title, language=language)
+
+
+def _batch_assemble(*, plan: _BatchPlan, cover: RenderedChunk, bases: list[RenderedChunk],
+                    signatures: list[RenderedChunk], labels: RenderedChunk | None) -> PdfAssembler:
+    """Pages in print order: cover, each letter (its base's pages, the signature drawn into the slot), labels."""
+    base_pages: dict[int, list[tuple[str, int, list[float] | None]]] = {}
+    for chunk in bases:
+        for page_index, layout in enumerate(chunk.layout):
+            base_pages.setdefault(layout["letter"], []).append((chunk.pdf_path, page_index, layout["slot"]))
+    unslotted = [
+        number for number, base in enumerate(plan.bases)
+        if base.signature_slot and not any(slot for _path, _page, slot in base_pages[number])
+    ]
+    signature_pages = [(chunk.pdf_path, index) for chunk in signatures for index in range(len(chunk.layout))]
+    if unslotted or len(signature_pages) != sum(plan.overlaid):
+        # A signature must never go missing or onto the wrong letter.
+        raise RuntimeError(f"signature slots missing for letters {unslotted[:5]} or signature pages miscounted")
+    next_signature = iter(signature_pages)
+    assembler = PdfAssembler()
+    for page_index in range(len(cover.layout)):
+        assembler.page_add(cover.pdf_path, page_index)
+    for base_number, overlaid in zip(plan.base_of_letter, plan.overlaid, strict=True):
+        for path, page_index, slot in base_pages[base_number]:
+            if slot and overlaid:
+                signature_path, signature_index = next(next_signature)
+                assembler.page_add_with_overlay(
+                    path, page_index, slot=slot, overlay_path=signature_path, overlay_index=signature_index
+                )
+            else:
+                assembler.page_add(path, page_index)
+    for page_index in range(len(labels.layout) if labels else 0):
+        assembler.page_add(labels.pdf_path, page_index)
+    return assembler
