@@ -82,9 +82,13 @@ def country_name_for(*, code: str, language: str) -> str:
         return str(countries.name(code))
 
 
+# Django's English DATE_FORMAT is the abbreviated US style ("Nov. 24, 2026"); a letter wants the month in full.
+LETTER_DATE_FORMATS = {"en": "j F Y"}
+
+
 def date_for(*, on_date: datetime.date, language: str) -> str:
     with translation.override(language):
-        return formats.date_format(on_date, "DATE_FORMAT", use_l10n=True)
+        return formats.date_format(on_date, LETTER_DATE_FORMATS.get(language, "DATE_FORMAT"), use_l10n=True)
 
 
 def letter_render(

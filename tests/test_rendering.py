@@ -39,3 +39,13 @@ def test_render_fills_country_and_salutation_in_the_letter_language():
         supporter_name="", supporter_city="", on_date=datetime.date(2026, 1, 2),
     )
     assert german.body == "Tschechien"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "24 November 2026"), ("cs", "24. listopadu 2026"), ("de", "24. November 2026")],
+)
+def test_letter_date_is_written_out_in_the_letter_language(language, expected):
+    from campaign.rendering import date_for
+
+    assert date_for(on_date=datetime.date(2026, 11, 24), language=language) == expected
