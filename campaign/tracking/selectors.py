@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from campaign.models import Campaign, ContactChannel, ContactEvent
 from embassies.models import Office, OfficeKind
 
-from .models import COUNTED_REPLY_STATES, CallScript, LetterSurvey, Reply, ReplyAttachment, SurveyAnswer
+from .models import COUNTED_REPLY_STATES, CallScript, Reply, ReplyAttachment, SurveyAnswer
 
 # Shown in this order everywhere.
 CHANNELS: list[str] = [choice.value for choice in ContactChannel]
@@ -269,10 +269,6 @@ def offices_bounced(*, campaign: Campaign, host_country: str = "") -> list[dict]
             "id", "name", "city", "host_country", "email_flagged_at", "email_flag_reason"
         )
     )
-
-
-def letter_survey_get(*, survey_id: int) -> LetterSurvey | None:
-    return LetterSurvey.objects.select_related("letter__office").filter(pk=survey_id).first()
 
 
 def reply_attachment_get(*, attachment_id: int) -> ReplyAttachment | None:
