@@ -4,7 +4,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-packages-run system-packages-test bench messages clean
+.PHONY: run test setup system-packages-run system-packages-test compile-messages bench messages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -18,21 +18,25 @@ system-packages-run:
 system-packages-test:
 	scripts/system-packages.sh test
 
-setup: system-packages-run $(VENV)/.installed
+# Compiled catalogues are build output (.gitignore); the .po files are the source.
+compile-messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+setup: system-packages-run $(VENV)/.installed compile-messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py dev_bootstrap
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: system-packages-test $(VENV)/.installed
+test: system-packages-test $(VENV)/.installed compile-messages
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest
 
 bench: system-packages-run $(VENV)/.installed
 	$(PY) bench/pdf_batch.py
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
