@@ -1,0 +1,28 @@
+"""Every interface language has a complete catalogue, and letters greet offices in the letter's language."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from campaign.rendering import salutation_for
+from embassies.models import HeadTitle, Office
+from tests.factories import CampaignFactory
+
+TRANSLATED_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_salutations_are_translated(language):
+    for title in HeadTitle.values:
+        office = Office(head_title=title)
+        assert salutation_for(office=office, language=language) != salutation_for(office=office, language="en")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "expected"), [("cs", "Pokračovat"), ("uk", "Продовжити"), ("de", "Weiter")])
+def test_campaign_page_speaks_the_visitors_language(client, language, expected):
+    campaign = CampaignFactory()
+    url = reverse("campaign:campaign_detail", kwargs={"slug": campaign.slug})
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert expected in page
+    assert ">Continue<" not in page
