@@ -118,3 +118,15 @@ def test_event_for_an_unknown_message_is_accepted_and_ignored(client, sent_lette
     assert response.status_code == 200
     sent_letter.refresh_from_db()
     assert sent_letter.status == LetterStatus.SENT
+
+
+def test_rejected_event_marks_the_letter_and_flags_the_office(client, sent_letter):
+    # Postmark reports an address it refuses to send to as a bounce of type "BadEmailAddress"; anymail calls it rejected.
+    response = post(client, bounce(sent_letter, Type="BadEmailAddress", TypeCode=100000, ID=78), **auth())
+
+    assert response.status_code == 200
+    sent_letter.refresh_from_db()
+    assert sent_letter.status == LetterStatus.REJECTED
+    sent_letter.office.refresh_from_db()
+    assert sent_letter.office.email_flagged_at is not None
+    assert "rejected" in sent_letter.office.email_flag_reason
