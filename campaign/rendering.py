@@ -34,12 +34,23 @@ def template_placeholders_validate(text: str) -> None:
     """Raise ValidationError naming every unknown placeholder or stray brace in the text."""
     unknown: list[str] = []
     try:
-        fields = [field for _literal, field, _spec, _conv in string.Formatter().parse(text) if field is not None]
+        parsed = [(field, spec, conversion) for _literal, field, spec, conversion in string.Formatter().parse(text)]
     except ValueError as error:
         raise ValidationError(
             _("The text has an unmatched { or }. Placeholders look like {host_country}; write {{ or }} for a brace."),
             code="placeholder_syntax",
         ) from error
+    fields = [field for field, _spec, _conversion in parsed if field is not None]
+    # A format spec or conversion ({date:d}, {date:>9999999}, {date!r}) would crash or bloat the rendering.
+    decorated = [
+        "{%s}" % field for field, spec, conversion in parsed if field is not None and (spec or conversion)
+    ]
+    if decorated:
+        raise ValidationError(
+            _("Placeholders take no options: write %(plain)s without “:” or “!” after the name."),
+            code="placeholder_options",
+            params={"plain": ", ".join(dict.fromkeys(decorated))},
+        )
     for field in fields:
         if field not in PLACEHOLDERS and field not in unknown:
             unknown.append(field)

@@ -96,6 +96,16 @@ def test_unknown_placeholder_in_the_edited_letter_is_named(client, campaign, off
     assert "{ambassador_name}" in response.content.decode()
 
 
+@pytest.mark.parametrize("field", ["body", "subject"])
+@pytest.mark.parametrize("placeholder", ["{date:d}", "{supporter_name!r}", "{host_country:>99999999}"])
+def test_placeholder_with_options_is_a_form_error_not_a_crash(client, campaign, offices, letter_data, field, placeholder):
+    response = client.post(FORM_URL, letter_data(action="preview", **{field: f"{{salutation}} {placeholder}"}))
+
+    assert response.status_code == 200
+    assert "Placeholders take no options" in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
 def test_a_one_megabyte_body_is_a_form_error(client, campaign, offices, letter_data):
     response = client.post(FORM_URL, letter_data(body="x" * 1_000_000))
 
