@@ -15,6 +15,11 @@ def formfield_https(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+def office_addresses(office: Office) -> set[str]:
+    """The addresses an office gets mail at, as compared for "did they change" (case and order do not count)."""
+    return {address.lower() for address in [office.email, *office.other_email_list] if address}
+
+
 class OfficeAdminForm(forms.ModelForm):
     """The model's clean() normalises; this adds the organiser's explicit word on numbers from another country."""
 
@@ -36,10 +41,16 @@ class OfficeAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "email" in self.fields and self.instance.is_verified:
+            self.fields["email"].help_text = _(
+                "Changing an address makes the office unverified: it receives no campaign mail until someone "
+                "has checked the new address and marked the office verified."
+            )
         if "head_title" in self.fields:
             self.fields["head_title"].required = False
             self.fields["head_title"].help_text = _("Leave empty to use the usual title for the kind of office.")
         self.review_before = (self.instance.numbers_need_review, self.instance.numbers_review_note)
+        self.addresses_before = office_addresses(self.instance)
         if self.scope_codes is not None and "host_country" in self.fields:
             field = self.fields["host_country"]
             field.choices = [(code, name) for code, name in field.choices if code in self.scope_codes]
@@ -74,9 +85,16 @@ class OfficeAdminForm(forms.ModelForm):
         elif office.pk and not self.numbers_changed:
             # Numbers an organiser already accepted are not flagged again by an unrelated edit.
             office.numbers_need_review, office.numbers_review_note = self.review_before
+        if office.pk and office.is_verified and self.email_changed:
+            # Verification vouches for the addresses that were checked; a new one must be checked again.
+            office.verified_on, office.verified_by = None, ""
         if commit:
             office.save()
         return office
+
+    @property
+    def email_changed(self) -> bool:
+        return self.addresses_before != office_addresses(self.instance)
 
 
 def sending_state_field(**kwargs) -> forms.ChoiceField:

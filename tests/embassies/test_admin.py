@@ -256,3 +256,24 @@ def test_host_country_filter_offers_only_present_countries(organiser_client):
     page = organiser_client.get(CHANGELIST).content.decode()
 
     assert "?host_country=CZ" in page and "?host_country=AT" not in page
+
+
+def test_changing_the_email_of_a_verified_office_unverifies_it(admin_client):
+    office = VerifiedOfficeFactory(host_country="CZ", email="old@example.org", other_emails="consul@example.org")
+    url = reverse("admin:embassies_office_change", args=[office.pk])
+    same = office_form_data(
+        name=office.name, city=office.city, kind=office.kind, phone="", email="OLD@example.org",
+        other_emails="consul@example.org\r\n",
+    )
+
+    kept = admin_client.post(url, {**same, "phone": "+420 233 342 000"})
+    office.refresh_from_db()
+    still_verified = office.is_verified
+    changed = admin_client.post(url, {**same, "email": "new@example.org"})
+
+    assert kept.status_code == 302 and changed.status_code == 302
+    assert still_verified
+    office.refresh_from_db()
+    assert office.email == "new@example.org"
+    assert not office.is_verified and office.verified_by == ""
+    assert not office.can_receive_email
