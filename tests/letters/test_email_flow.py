@@ -96,6 +96,21 @@ def test_confirmation_link_works_once(client, campaign, letter_data, outbox):
     assert Letter.objects.filter(status=LetterStatus.SENT).count() == 2
 
 
+@pytest.mark.parametrize("method", ["head", "post", "options"])
+def test_only_a_get_of_the_confirmation_link_confirms(client, campaign, letter_data, outbox, method):
+    client.post(FORM_URL, letter_data())
+    link = confirm_link(outbox[0]).replace("http://127.0.0.1:8000", "")
+
+    probe = getattr(client, method)(link)
+
+    assert probe.status_code in (200, 405)
+    assert Submission.objects.get().confirmed_at is None
+    assert Letter.objects.filter(status=LetterStatus.PENDING).count() == 2
+    assert len(outbox) == 1
+    assert client.get(link, follow=True).status_code == 200
+    assert Letter.objects.filter(status=LetterStatus.SENT).count() == 2
+
+
 def test_tampered_confirmation_link_is_refused(client, campaign, letter_data, outbox):
     client.post(FORM_URL, letter_data())
     link = confirm_link(outbox[0]).replace("http://127.0.0.1:8000", "")
