@@ -1,6 +1,6 @@
 """Writes for campaigns. Keyword-only, typed, named <noun>_<verb>; split by responsibility."""
 
-from .contacts import contact_record
+from .contacts import contact_record, mailto_sent_mark
 from .sending import letter_claim, letter_send, letters_sweep
 from .submissions import (
     submission_confirm,
@@ -16,6 +16,7 @@ __all__ = [
     "letter_send",
     "letter_tracking_apply",
     "letters_sweep",
+    "mailto_sent_mark",
     "submission_confirm",
     "submission_create",
     "submissions_personal_data_erase",

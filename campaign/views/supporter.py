@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from ..abuse import client_ip, rate_limit_hit
 from ..forms import CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PREVIEW, LetterForm
 from ..mailto import mailto_url
-from ..models import Campaign, ContactChannel
+from ..models import Campaign
 from ..selectors import campaign_get_open, campaign_host_countries, campaign_list_open, letter_drafts_render
 from ..senders import email_normalise
-from ..services import contact_record, submission_create
+from ..services import mailto_sent_mark, submission_create
 
 ACTIONS = {"preview": CHANNEL_PREVIEW, "email": CHANNEL_EMAIL, "mailto": CHANNEL_MAILTO}
 
@@ -121,18 +121,10 @@ def _mailto_page(request: HttpRequest, *, campaign: Campaign, form: LetterForm, 
     mark = request.POST.get("mark_sent", "")
     if mark.isdigit() and int(mark) in offices_by_id and int(mark) not in marked:
         office = offices_by_id[int(mark)]
-        ip = client_ip(request)
-        over_limit = rate_limit_hit(
-            scope="mailto-mark", key=ip, limit=settings.RATE_LIMIT_MARKS_PER_IP,
-            window_seconds=settings.RATE_LIMIT_WINDOW_SECONDS,
-        ) or rate_limit_hit(
-            scope="mailto-mark-office", key=f"{ip}:{campaign.pk}:{office.pk}", limit=1, window_seconds=86400
-        )
-        if over_limit:
-            notice = _("Thank you. We had already counted this.")
-        else:
-            contact_record(campaign=campaign, office=office, channel=ContactChannel.MAILTO)
+        if mailto_sent_mark(campaign=campaign, office=office, client_ip=client_ip(request)):
             notice = _("Thank you. Your letter to %(office)s is counted, anonymously.") % {"office": office.name}
+        else:
+            notice = _("Thank you. We had already counted this.")
         marked.add(office.pk)
     letters = [
         {
