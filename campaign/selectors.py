@@ -3,11 +3,12 @@
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django_countries import countries
 
 from embassies.models import Office
-from embassies.selectors import office_list_for_country
+from embassies.selectors import name_sort_key, office_list_for_country
 
 from .models import LIVE_LETTER_STATUSES, Campaign, Letter, LetterTemplate, Submission
 from .rendering import RenderedLetter, letter_render
@@ -44,12 +45,22 @@ def letter_drafts_render(
     ]
 
 
+def campaigns_open(*, today: datetime.date | None = None) -> QuerySet[Campaign]:
+    """Open campaigns whose dates (if set) include today: a campaign that has not started or has ended takes no letters."""
+    today = today or timezone.localdate()
+    return Campaign.objects.filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=today),
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        is_open=True,
+    )
+
+
 def campaign_list_open() -> list[Campaign]:
-    return list(Campaign.objects.filter(is_open=True).order_by("-created_at"))
+    return list(campaigns_open().order_by("-created_at"))
 
 
 def campaign_get_open(*, slug: str) -> Campaign | None:
-    return Campaign.objects.filter(slug=slug, is_open=True).first()
+    return campaigns_open().filter(slug=slug).first()
 
 
 def campaign_host_countries(*, campaign: Campaign) -> list[tuple[str, str]]:
@@ -61,7 +72,7 @@ def campaign_host_countries(*, campaign: Campaign) -> list[tuple[str, str]]:
         .values_list("host_country", flat=True)
         .distinct()
     )
-    return sorted(((str(code), str(countries.name(code))) for code in codes), key=lambda pair: pair[1])
+    return sorted(((str(code), str(countries.name(code))) for code in codes), key=lambda pair: name_sort_key(pair[1]))
 
 
 def campaign_languages(*, campaign: Campaign) -> list[str]:

@@ -170,3 +170,34 @@ def test_only_open_campaigns_are_listed_and_reachable(client, campaign, offices)
     assert campaign.title in listing and closed.title not in listing
     assert client.get(reverse("campaign:campaign_detail", args=["closed-one"])).status_code == 404
     assert client.get(reverse("campaign:letter_form", args=["closed-one", "cz"])).status_code == 404
+
+
+def test_campaigns_outside_their_dates_take_no_letters(client, campaign, offices):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import CampaignFactory
+
+    today = timezone.localdate()
+    ended = CampaignFactory(slug="ended", title="An ended campaign", ends_on=today - datetime.timedelta(days=1))
+    future = CampaignFactory(slug="future", title="A future campaign", starts_on=today + datetime.timedelta(days=1))
+    current = CampaignFactory(slug="current", title="A current campaign", starts_on=today, ends_on=today)
+
+    listing = client.get(reverse("campaign:campaign_list")).content.decode()
+
+    assert current.title in listing
+    assert ended.title not in listing and future.title not in listing
+    for slug in ("ended", "future"):
+        assert client.get(reverse("campaign:campaign_detail", args=[slug])).status_code == 404
+        assert client.get(reverse("campaign:letter_form", args=[slug, "cz"])).status_code == 404
+    assert client.get(reverse("campaign:campaign_detail", args=["current"])).status_code == 200
+
+
+def test_campaign_countries_sort_by_their_name_in_the_page_language(client, campaign):
+    for code in ("AT", "PL", "DE"):
+        OfficeFactory(host_country=code, city=f"Capital of {code}")
+
+    response = client.get(reverse("campaign:campaign_detail", args=["law-13673"]), HTTP_ACCEPT_LANGUAGE="de")
+
+    assert [name for _code, name in response.context["countries"]] == ["Deutschland", "Österreich", "Polen"]
