@@ -105,3 +105,24 @@ def test_dev_mailbox_views_render_links_clickable(client, settings, tmp_path):
     assert "Hello" in listing and name in listing
     assert '<a href="http://127.0.0.1:8000/c/x/confirm/abc/"' in message
     assert client.get("/dev/mailbox/..%2F..%2Fetc%2Fpasswd/").status_code == 404
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_dev_mailbox_is_routed_only_in_development(client, settings, debug):
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import config.urls
+
+    settings.DEBUG = debug
+    try:
+        importlib.reload(config.urls)
+        clear_url_caches()
+        status = client.get("/dev/mailbox/").status_code
+    finally:
+        settings.DEBUG = False
+        importlib.reload(config.urls)
+        clear_url_caches()
+
+    assert status == (200 if debug else 404)
