@@ -95,3 +95,24 @@ def test_offices_of_another_state_or_closed_are_not_found(client, campaign, offi
     offices["prague"].active = False
     offices["prague"].save()
     assert client.get(_office_url(campaign, offices["prague"])).status_code == 404
+
+
+def test_a_closed_campaign_counts_no_more_calls(client, campaign, offices):
+    campaign.is_open = False
+    campaign.save()
+
+    page = client.get(_office_url(campaign, offices["brno"])).content.decode()
+    response = client.post(_report_url(campaign, offices["brno"]), {"channel": "call"})
+
+    assert 'value="call"' not in page and "calls and faxes are no longer counted" in page
+    assert response.status_code == 400
+    assert "calls and faxes are no longer counted" in response.content.decode()
+    assert ContactEvent.objects.count() == 0
+
+
+def test_a_fax_to_an_office_without_a_fax_number_is_not_counted(client, campaign, offices):
+    response = client.post(_report_url(campaign, offices["warsaw"]), {"channel": "fax"})
+
+    assert response.status_code == 400
+    assert "No fax number is listed for this office." in response.content.decode()
+    assert ContactEvent.objects.count() == 0

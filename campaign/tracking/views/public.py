@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -84,7 +85,12 @@ def office_contact_report(request, slug: str, office_id: int):
         messages.error(request, form.errors["channel"][0])
         return _office_page(request, campaign=campaign, office=office, status=400)
     channel = form.cleaned_data["channel"]
-    if not call_log(campaign=campaign, office=office, channel=channel, client_ip=client_ip(request)):
+    try:
+        counted = call_log(campaign=campaign, office=office, channel=channel, client_ip=client_ip(request))
+    except ValidationError as refusal:
+        messages.error(request, refusal.messages[0])
+        return _office_page(request, campaign=campaign, office=office, status=400)
+    if not counted:
         messages.error(request, _("You have reported many calls and faxes in the last hour. Please try again later."))
         return _office_page(request, campaign=campaign, office=office, status=429)
     if channel == ContactChannel.CALL:
