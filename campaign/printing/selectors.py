@@ -98,7 +98,15 @@ def batch_csv_rows(*, batch: Batch, letters: list[PrintLetter]) -> list[list[str
         for letter in letters
     )
     header = [_("Office"), _("Address"), _("Signer"), _("Letters")]
-    return [header] + [[office, address, signer, str(count)] for (office, address, signer), count in counts.items()]
+    return [header] + [
+        [_spreadsheet_safe(office), _spreadsheet_safe(address), _spreadsheet_safe(signer), str(count)]
+        for (office, address, signer), count in counts.items()
+    ]
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """Spreadsheets run a cell starting with one of these as a formula; signer names are typed by anyone."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def batches_visible_to(*, user) -> QuerySet[Batch]:

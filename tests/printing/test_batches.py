@@ -112,6 +112,14 @@ def test_csv_lists_offices_signers_and_counts_without_emails(make_batch, czech_o
     assert "@" not in "".join("".join(row) for row in rows)
 
 
+
+def test_csv_neutralises_spreadsheet_formulas_in_signer_names(make_batch, czech_offices):
+    batch = make_batch(signers=[SignerRow('=HYPERLINK("http://evil.example","x")', ""), SignerRow("@SUM(1)", "")])
+
+    with batch.csv.open("rb") as csv_file:
+        signers = {row[2] for row in csv.reader(io.StringIO(csv_file.read().decode("utf-8")))}
+    assert signers == {"Signer", '\'=HYPERLINK("http://evil.example","x")', "'@SUM(1)"}
+
 def test_selection_of_offices_limits_the_batch(make_batch, offices):
     batch = make_batch(selected_offices=[offices["consulate"]])
 
