@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ..mail import LETTER_REF_METADATA, letter_message_build
 from ..models import ContactChannel, Letter, LetterStatus
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 POSTMARK_BACKEND = "anymail.backends.postmark.EmailBackend"
 REFUSED_STATUSES = {"rejected", "invalid", "failed"}
+# Stored in English like the ESP's own reasons; the status page translates the ones it knows.
+REASON_OFFICE_NOT_EMAILABLE = gettext_noop("The office's email address is no longer in use for mail.")
 
 
 class LetterSendTransientError(Exception):
@@ -52,7 +55,7 @@ def letter_send(*, letter_id: int) -> LetterStatus | None:
         if earlier_message_id:
             return letter_mark_sent(letter=letter, esp_message_id=earlier_message_id)
     if not letter.office.can_receive_email:
-        return letter_mark_failed(letter=letter, reason="The office's email address is no longer in use for mail.")
+        return letter_mark_failed(letter=letter, reason=REASON_OFFICE_NOT_EMAILABLE)
     message = letter_message_build(letter)
     try:
         message.send()

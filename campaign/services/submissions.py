@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from embassies.models import Office
 
@@ -16,6 +17,8 @@ from ..senders import email_normalise, sender_hash_for
 
 CONFIRM_SALT = "campaign.submission.confirm"
 STATUS_SALT = "campaign.submission.status"
+# Stored in English; the status page translates it.
+REASON_ALREADY_SENT = gettext_noop("Not sent: you already sent this letter to this office.")
 
 
 def submission_confirm_token(*, submission: Submission) -> str:
@@ -125,7 +128,7 @@ def _letter_queue(letter: Letter, now: datetime.datetime) -> bool:
     except IntegrityError:
         Letter.objects.filter(pk=letter.pk).update(
             status=LetterStatus.FAILED,
-            failure_reason="Not sent: you already sent this letter to this office.",
+            failure_reason=REASON_ALREADY_SENT,
             status_changed_at=now,
         )
         return False

@@ -194,3 +194,22 @@ def test_a_failed_confirmation_email_is_retried(client, campaign, letter_data, o
 
     assert len(outbox) == 1
     assert "/confirm/" in outbox[0].body
+
+
+def test_status_page_shows_each_failure_reason_escaped(client, campaign, offices, letter_data, outbox):
+    from campaign.services.submissions import submission_status_token
+
+    client.post(FORM_URL, letter_data())
+    submission = Submission.objects.get()
+    embassy, consulate = submission.letters.order_by("office__kind")
+    Letter.objects.filter(pk=embassy.pk).update(status=LetterStatus.FAILED, failure_reason="HTTP 422: <b>Invalid</b> 'To'")
+    Letter.objects.filter(pk=consulate.pk).update(
+        status=LetterStatus.FAILED, failure_reason="Not sent: you already sent this letter to this office."
+    )
+
+    page = client.get(
+        reverse("campaign:letter_status", args=["law-13673", submission_status_token(submission=submission)])
+    ).content.decode()
+
+    assert "HTTP 422: &lt;b&gt;Invalid&lt;/b&gt;" in page and "<b>Invalid</b>" not in page
+    assert "Not sent: you already sent this letter to this office." in page
