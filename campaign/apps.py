@@ -7,4 +7,4 @@ class CampaignConfig(AppConfig):
     verbose_name = _("Campaigns and letters")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects signal receivers)
+        from . import checks, receivers  # noqa: F401  (registers system checks, connects signal receivers)

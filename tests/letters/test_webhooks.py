@@ -130,3 +130,15 @@ def test_rejected_event_marks_the_letter_and_flags_the_office(client, sent_lette
     sent_letter.office.refresh_from_db()
     assert sent_letter.office.email_flagged_at is not None
     assert "rejected" in sent_letter.office.email_flag_reason
+
+
+@pytest.mark.parametrize(("debug", "secret", "errors"), [(False, "", 1), (False, "u:p", 0), (True, "", 0)])
+def test_a_production_site_without_a_webhook_secret_refuses_to_start(settings, debug, secret, errors):
+    from django.core import checks
+
+    settings.DEBUG = debug
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": secret}
+
+    found = [message for message in checks.run_checks() if message.id == "campaign.E001"]
+
+    assert len(found) == errors
