@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import logging
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -182,9 +183,11 @@ def batch_generate(*, batch_id: int) -> bool:
             csv_text = io.StringIO()
             csv.writer(csv_text).writerows(batch_csv_rows(batch=batch, letters=letters))
             _batch_files_delete(batch=batch)
+            # The files hold signer names: an unguessable name, in case MEDIA_ROOT is ever served by mistake.
+            stem = f"batch-{batch.pk}-{secrets.token_urlsafe(16)}"
             with pdf_path.open("rb") as pdf_file:
-                batch.pdf.save(f"batch-{batch.pk}.pdf", File(pdf_file), save=False)
-            batch.csv.save(f"batch-{batch.pk}.csv", ContentFile(csv_text.getvalue().encode("utf-8")), save=False)
+                batch.pdf.save(f"{stem}.pdf", File(pdf_file), save=False)
+            batch.csv.save(f"{stem}.csv", ContentFile(csv_text.getvalue().encode("utf-8")), save=False)
     except Exception as error:
         # Recorded on the batch for the organisers (admin: "Generate the PDF again"); not raised, so an eager
         # task in development does not turn the member's request into a server error.

@@ -232,3 +232,12 @@ def test_a_failed_generation_is_recorded_and_can_run_again(make_batch, settings)
     assert batch_generate(batch_id=batch.pk)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.GENERATED
+
+
+def test_files_holding_signer_names_get_unguessable_names(make_batch):
+    batch = make_batch()
+
+    for field in (batch.pdf, batch.csv):
+        stem = field.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        assert stem.startswith(f"batch-{batch.pk}-")
+        assert len(stem) >= len(f"batch-{batch.pk}-") + 16
