@@ -10,7 +10,7 @@ from embassies.models import Office
 
 from .models import PaperSize, SignerMode
 from .selectors import groups_usable_by
-from .signers import signers_csv_decode, signers_parse
+from .signers import CSV_BYTES_MAX, signers_csv_decode, signers_parse
 
 
 class OfficeSelectField(forms.ModelMultipleChoiceField):
@@ -107,7 +107,7 @@ class BatchForm(forms.Form):
         rows = []
         for field, read in (
             ("signers_text", lambda: self.cleaned_data.get("signers_text") or ""),
-            ("signers_csv", lambda: signers_csv_decode(self.cleaned_data["signers_csv"].read())
+            ("signers_csv", lambda: signers_csv_decode(self.cleaned_data["signers_csv"].read(CSV_BYTES_MAX + 1))
              if self.cleaned_data.get("signers_csv") else ""),
         ):
             try:

@@ -101,6 +101,19 @@ def test_bad_csv_rows_are_shown_as_form_errors(client, member, template, group, 
     assert not Batch.objects.exists()
 
 
+
+def test_an_oversized_csv_is_refused_without_reading_it_all(client, member, template, group, czech_offices, media):
+    client.force_login(member)
+    upload = SimpleUploadedFile("signers.csv", b"Anna,Praha\n" * 60000, content_type="text/csv")
+
+    response = client.post(
+        reverse("printing:batch_new"), batch_data(template, group, signers_text="", signers_csv=upload)
+    )
+
+    assert response.status_code == 400
+    assert "The file is larger than 512 KB." in response.content.decode()
+    assert not Batch.objects.exists()
+
 def test_members_see_only_their_groups_batches(client, member, template, czech_offices, media):
     other_group = Group.objects.create(name="Elsewhere", country="CZ")
     client.force_login(member)
