@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
 
+from ..directory_csv import spreadsheet_unquote
 from ..models import DEFAULT_HEAD_TITLE, HeadTitle, Office, OfficeKind
 from ..phones import PhoneNumberInvalid, phone_parse
 from ..validation import emails_split, number_foreign_warning, number_has_foreign_code
@@ -138,7 +139,7 @@ def number_import(*, raw: str, column: str, host_country: str, row: OfficeRow, r
 def office_row_parse(*, line: int, values: dict[str, str], sending_country: str | None) -> OfficeRow:
     """Check and normalise one row. Raises RowRejected with every reason found."""
     reasons: list[str] = []
-    get = lambda column: (values.get(column) or "").strip()  # noqa: E731
+    get = lambda column: spreadsheet_unquote((values.get(column) or "").strip())  # noqa: E731
     row = OfficeRow(line=line, values={"numbers_need_review": False, "numbers_review_note": ""})
 
     sending = (get("sending_country") or sending_country or "").upper()

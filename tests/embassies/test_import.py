@@ -1,5 +1,6 @@
 """manage.py import_offices: layouts, reasons with line numbers, idempotence, duplicates, verification."""
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -283,3 +284,14 @@ def test_messy_shared_candidates_every_row_accounted_for_and_second_run_changes_
     assert az.numbers_need_review and "+41" in az.numbers_review_note
     assert Office.objects.filter(host_country="DE", kind=OfficeKind.EMBASSY).count() == 1
     assert Office.objects.get(host_country="DE", kind=OfficeKind.EMBASSY).city == "Berlin"
+
+
+def test_public_csv_cannot_run_formulas_and_still_round_trips(client, tmp_path):
+    OfficeFactory(name="=HYPERLINK(\"https://evil.example\",\"Embassy\")", source="@SUM(1+1)", phone="+420233342000")
+    exported = client.get("/embassies/directory.csv").content.decode()
+    row = next(csv.DictReader(io.StringIO(exported)))
+
+    assert row["name"] == "'=HYPERLINK(\"https://evil.example\",\"Embassy\")"
+    assert row["source"] == "'@SUM(1+1)"
+    assert row["phone"] == "+420233342000"
+    assert "created: 0, updated: 0, unchanged: 1" in run(exported, tmp_path=tmp_path)
