@@ -116,10 +116,12 @@ def _visible_batch(request, batch_id: int):
 @member_login_required
 def batch_detail(request, batch_id: int):
     batch = _visible_batch(request, batch_id)
-    return render(
-        request, "printing/batch_detail.html",
-        {"batch": batch, "posted_form": PostedForm(initial={"posted_on": timezone.localdate()})},
-    )
+    return _batch_page(request, batch=batch, posted_form=PostedForm(initial={"posted_on": timezone.localdate()}))
+
+
+def _batch_page(request, *, batch, posted_form, status: int = 200):
+    context = {"batch": batch, "posted_form": posted_form, "retention_days": settings.RETENTION_SIGNERS_DAYS}
+    return render(request, "printing/batch_detail.html", context, status=status)
 
 
 @member_login_required
@@ -150,12 +152,12 @@ def batch_posted(request, batch_id: int):
     batch = _visible_batch(request, batch_id)
     form = PostedForm(request.POST)
     if not form.is_valid():
-        return render(request, "printing/batch_detail.html", {"batch": batch, "posted_form": form}, status=400)
+        return _batch_page(request, batch=batch, posted_form=form, status=400)
     try:
         changed = batch_mark_posted(batch=batch, posted_on=form.cleaned_data["posted_on"])
     except ValidationError as error:
         form.add_error("posted_on", error)
-        return render(request, "printing/batch_detail.html", {"batch": batch, "posted_form": form}, status=400)
+        return _batch_page(request, batch=batch, posted_form=form, status=400)
     if changed:
         messages.success(request, _("Marked as posted: the letters now count for their offices."))
     else:

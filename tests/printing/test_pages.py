@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from campaign.models import ContactChannel, ContactEvent
 from campaign.printing.models import Batch, BatchStatus, Group, SignerMode
+from campaign.printing.services import batches_personal_data_expire
 
 from .conftest import pdf_pages_text
 
@@ -75,6 +76,25 @@ def test_member_creates_a_batch_for_all_czech_offices_with_three_signers_downloa
     page = client.get(reverse("printing:batch_detail", kwargs={"batch_id": batch.pk})).content.decode()
     assert "Posted" in page and "Download the PDF" not in page
 
+
+
+def test_a_batch_past_retention_explains_its_files_are_gone_and_can_still_be_posted(
+    client, member, template, group, czech_offices, media, settings, django_capture_on_commit_callbacks
+):
+    settings.RETENTION_SIGNERS_DAYS = 30
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("printing:batch_new"), batch_data(template, group))
+    batch = Batch.objects.get()
+    Batch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - datetime.timedelta(days=31))
+    batches_personal_data_expire()
+    url = reverse("printing:batch_detail", kwargs={"batch_id": batch.pk})
+
+    page = client.get(url).content.decode()
+    assert "The files were deleted with the signer names after 30 days." in page
+    assert "Download the PDF" not in page and "Mark as posted" in page
+    client.post(reverse("printing:batch_posted", kwargs={"batch_id": batch.pk}), {"posted_on": timezone.localdate()})
+    assert sum(ContactEvent.objects.filter(channel=ContactChannel.POST).values_list("quantity", flat=True)) == 9
 
 def test_progress_page_refreshes_itself_while_rendering(client, member, template, group, czech_offices, media):
     client.force_login(member)
