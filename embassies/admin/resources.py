@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from ..directory_csv import COLUMNS
+from ..directory_csv import COLUMNS, spreadsheet_safe
 from ..importing import RowRejected, office_match, office_record_assign, office_row_parse
 from ..importing.sources import CANDIDATE_COLUMNS
 from ..models import Office
@@ -27,6 +27,11 @@ class OfficeResource(resources.ModelResource):
         self.scope_codes = scope_codes
         self.sending_country = sending_country
         self.row_values: dict = {}  # the current row's checked values
+
+    def export_field(self, field, instance, **kwargs):
+        # The same quoting as the public CSV: an XLSX cell starting with "=" would otherwise be a formula.
+        value = super().export_field(field, instance, **kwargs)
+        return spreadsheet_safe(value) if isinstance(value, str) else value
 
     def dehydrate_other_emails(self, office: Office) -> str:
         return "; ".join(office.other_email_list)

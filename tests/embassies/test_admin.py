@@ -277,3 +277,27 @@ def test_changing_the_email_of_a_verified_office_unverifies_it(admin_client):
     assert office.email == "new@example.org"
     assert not office.is_verified and office.verified_by == ""
     assert not office.can_receive_email
+
+
+def test_admin_xlsx_export_holds_no_formulas_and_round_trips(admin_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from import_export.formats.base_formats import XLSX
+
+    OfficeFactory(name="=HYPERLINK(\"https://evil.example\",\"Embassy\")", city="Praha")
+    formats = reverse("admin:embassies_office_export")
+    choices = dict(admin_client.get(formats).context["form"].fields["format"].choices)
+    xlsx = next(index for index, label in choices.items() if str(label).lower() == XLSX().get_title().lower())
+
+    exported = admin_client.post(formats, {**export_form_data(), "format": str(xlsx)})
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    header = [cell.value for cell in sheet[1]]
+    name_cell = sheet.cell(row=2, column=header.index("name") + 1)
+
+    assert name_cell.data_type == "s"
+    assert name_cell.value.startswith("'=HYPERLINK")
+    upload = SimpleUploadedFile("offices.xlsx", exported.content)
+    preview = admin_client.post(IMPORT, {"import_file": upload, "format": str(xlsx), "resource": "0"})
+    assert preview.context["result"].totals["skip"] == 1
