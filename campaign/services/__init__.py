@@ -5,6 +5,7 @@ from .sending import letter_claim, letter_send, letters_sweep
 from .submissions import (
     submission_confirm,
     submission_create,
+    submission_rate_limit_hit,
     submissions_personal_data_erase,
     submissions_unconfirmed_delete,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "mailto_sent_mark",
     "submission_confirm",
     "submission_create",
+    "submission_rate_limit_hit",
     "submissions_personal_data_erase",
     "submissions_unconfirmed_delete",
 ]

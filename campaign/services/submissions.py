@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 
 from embassies.models import Office
 
+from ..abuse import rate_limit_hit
 from ..models import Campaign, Letter, LetterStatus, LetterTemplate, Submission
 from ..senders import email_normalise, sender_hash_for
 
@@ -35,6 +36,17 @@ def submission_from_status_token(*, token: str) -> Submission | None:
     except signing.BadSignature:
         return None
     return Submission.objects.select_related("campaign").filter(pk=data.get("submission")).first()
+
+
+def submission_rate_limit_hit(*, client_ip: str, email: str) -> bool:
+    """Count one email submission against the per-IP and the per-address limits; True when over either."""
+    window = settings.RATE_LIMIT_WINDOW_SECONDS
+    return rate_limit_hit(
+        scope="letters-ip", key=client_ip, limit=settings.RATE_LIMIT_LETTERS_PER_IP, window_seconds=window
+    ) or rate_limit_hit(
+        scope="letters-email", key=email_normalise(email), limit=settings.RATE_LIMIT_LETTERS_PER_EMAIL,
+        window_seconds=window,
+    )
 
 
 def submission_create(

@@ -6,13 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..abuse import client_ip, rate_limit_hit
+from ..abuse import client_ip
 from ..forms import CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PREVIEW, LetterForm
 from ..mailto import mailto_url
 from ..models import Campaign
 from ..selectors import campaign_get_open, campaign_host_countries, campaign_list_open, letter_drafts_render
-from ..senders import email_normalise
-from ..services import mailto_sent_mark, submission_create
+from ..services import mailto_sent_mark, submission_create, submission_rate_limit_hit
 
 ACTIONS = {"preview": CHANNEL_PREVIEW, "email": CHANNEL_EMAIL, "mailto": CHANNEL_MAILTO}
 
@@ -86,15 +85,7 @@ def _drafts(form: LetterForm):
 
 def _email_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm, context: dict) -> HttpResponse:
     data = form.cleaned_data
-    window = settings.RATE_LIMIT_WINDOW_SECONDS
-    if rate_limit_hit(
-        scope="letters-ip", key=client_ip(request), limit=settings.RATE_LIMIT_LETTERS_PER_IP, window_seconds=window
-    ) or rate_limit_hit(
-        scope="letters-email",
-        key=email_normalise(data["email"]),
-        limit=settings.RATE_LIMIT_LETTERS_PER_EMAIL,
-        window_seconds=window,
-    ):
+    if submission_rate_limit_hit(client_ip=client_ip(request), email=data["email"]):
         form.add_error(None, _("Too many letters were sent from here in a short time. Please try again in an hour."))
         return render(request, "campaign/letter_form.html", {**context, "form": form}, status=429)
     submission_create(
