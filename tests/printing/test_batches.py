@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from pypdf import PdfReader
 
 from campaign.models import ContactChannel, ContactEvent
 from campaign.printing.models import Batch, BatchStatus, Group, Signer, SignerMode
@@ -241,3 +242,14 @@ def test_files_holding_signer_names_get_unguessable_names(make_batch):
         stem = field.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         assert stem.startswith(f"batch-{batch.pk}-")
         assert len(stem) >= len(f"batch-{batch.pk}-") + 16
+
+
+def test_batch_pdf_carries_title_and_language(make_batch, template):
+    batch = make_batch(paper="letter")
+
+    with batch.pdf.open("rb") as pdf_file:
+        reader = PdfReader(io.BytesIO(pdf_file.read()))
+    assert reader.metadata.title == f"{template.subject} – Antimilitarists Brno"
+    assert str(reader.trailer["/Root"]["/Lang"]) == "en"
+    width, height = (float(value) for value in reader.pages[1].mediabox[2:])
+    assert (round(width / 72, 1), round(height / 72, 1)) == (8.5, 11.0)
