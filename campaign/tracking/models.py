@@ -39,7 +39,8 @@ COUNTED_REPLY_STATES = [ReplyState.MATCHED, ReplyState.ASSIGNED]
 
 
 class Reply(models.Model):
-    """Mail received on the reply domain. Untrusted: stored as size-limited plain text, attachments dropped."""
+    """Mail received on the reply domain. Untrusted: stored as size-limited plain text; only PDF and picture
+    attachments are kept (see services.attachments), the rest dropped."""
 
     state = models.CharField(_("state"), max_length=10, choices=ReplyState.choices, db_index=True)
     campaign = models.ForeignKey(
