@@ -20,6 +20,10 @@ class ReplyCapture(models.TextChoices):
     OFF = "off", _("Do not capture replies")
 
 
+# Fixed pages that share a URL prefix with campaign slugs (e.g. /progress/dashboard/ beside /progress/<slug>/).
+RESERVED_CAMPAIGN_SLUGS = frozenset({"dashboard", "survey", "replies", "login", "batches"})
+
+
 class Campaign(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -50,6 +54,12 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.slug in RESERVED_CAMPAIGN_SLUGS:
+            raise ValidationError(
+                {"slug": _("“%(slug)s” is the name of a page of the site; choose another slug.") % {"slug": self.slug}}
+            )
 
 
 class LetterTemplate(models.Model):
