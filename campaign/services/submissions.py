@@ -14,6 +14,7 @@ from embassies.models import Office
 
 from ..abuse import rate_limit_hit
 from ..models import Campaign, Letter, LetterStatus, LetterTemplate, Submission
+from ..selectors import campaigns_open
 from ..senders import email_normalise, sender_hash_for
 
 CONFIRM_SALT = "campaign.submission.confirm"
@@ -93,6 +94,7 @@ class ConfirmOutcome(enum.Enum):
     ALREADY_CONFIRMED = "already_confirmed"
     EXPIRED = "expired"
     INVALID = "invalid"
+    CAMPAIGN_CLOSED = "campaign_closed"
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,9 @@ def submission_confirm(*, token: str, interface_language: str) -> ConfirmResult:
             return ConfirmResult(ConfirmOutcome.EXPIRED)
         if submission.confirmed_at is not None:
             return ConfirmResult(ConfirmOutcome.ALREADY_CONFIRMED, submission)
+        # Letters of a campaign that closed before confirmation stay unsent and go with the unconfirmed clean-up.
+        if not campaigns_open().filter(pk=submission.campaign_id).exists():
+            return ConfirmResult(ConfirmOutcome.CAMPAIGN_CLOSED, submission)
         now = timezone.now()
         submission.confirmed_at = now
         submission.save(update_fields=["confirmed_at"])

@@ -213,3 +213,18 @@ def test_status_page_shows_each_failure_reason_escaped(client, campaign, offices
 
     assert "HTTP 422: &lt;b&gt;Invalid&lt;/b&gt;" in page and "<b>Invalid</b>" not in page
     assert "Not sent: you already sent this letter to this office." in page
+
+
+def test_letters_of_a_campaign_that_closed_before_confirmation_are_not_sent(client, campaign, letter_data, outbox):
+    client.post(FORM_URL, letter_data())
+    link = confirm_link(outbox[0]).replace("http://127.0.0.1:8000", "")
+    campaign.is_open = False
+    campaign.save(update_fields=["is_open"])
+
+    response = client.get(link)
+
+    assert response.status_code == 400
+    assert "This campaign has closed" in response.content.decode()
+    assert Letter.objects.filter(status=LetterStatus.PENDING).count() == 2
+    assert len(outbox) == 1  # only the confirmation request; no letter left
+    assert Submission.objects.get().confirmed_at is None
