@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from embassies.models import Office, OfficeKind
@@ -160,6 +161,7 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
         language = cleaned.get("language")
         if language:
             cleaned["template"] = self.templates[language]
+            self._letter_language_check(language=language, offices=cleaned.get("offices") or [])
         if self.channel == CHANNEL_EMAIL and cleaned.get("email") and cleaned.get("offices"):
             already = letter_offices_already_written(
                 campaign=self.campaign, sender_hash=sender_hash_for(cleaned["email"]), offices=cleaned["offices"]
@@ -174,3 +176,19 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
                     ),
                 )
         return cleaned
+
+    def _letter_language_check(self, *, language: str, offices: list[Office]) -> None:
+        """The directory lists the languages an office takes letters in; an empty list means any."""
+        refusing = [office for office in offices if office.language_list and language not in office.language_list]
+        if refusing:
+            self.add_error(
+                "language",
+                ValidationError(
+                    _("These offices do not take letters in %(language)s: %(offices)s. Choose another language or untick them."),
+                    code="language_not_accepted",
+                    params={
+                        "language": translation.get_language_info(language)["name_translated"],
+                        "offices": ", ".join(office.name for office in refusing),
+                    },
+                ),
+            )

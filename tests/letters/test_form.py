@@ -201,3 +201,23 @@ def test_campaign_countries_sort_by_their_name_in_the_page_language(client, camp
     response = client.get(reverse("campaign:campaign_detail", args=["law-13673"]), HTTP_ACCEPT_LANGUAGE="de")
 
     assert [name for _code, name in response.context["countries"]] == ["Deutschland", "Österreich", "Polen"]
+
+
+@pytest.mark.parametrize("channel", [CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PRINT])
+def test_an_office_is_not_sent_a_letter_in_a_language_it_does_not_take(campaign, offices, letter_data, channel):
+    offices["consulate"].languages = "uk,cs"
+    offices["consulate"].save(update_fields=["languages"])
+    offices["embassy"].languages = ""  # no list: any language
+    offices["embassy"].save(update_fields=["languages"])
+
+    form = LetterForm(letter_data(), campaign=campaign, host_country="CZ", channel=channel)
+
+    assert not form.is_valid()
+    error = str(form.errors["language"])
+    assert "do not take letters in English" in error
+    assert offices["consulate"].name in error
+    assert offices["embassy"].name not in error
+    only_embassy = LetterForm(
+        letter_data(office_keys=("embassy",)), campaign=campaign, host_country="CZ", channel=channel
+    )
+    assert only_embassy.is_valid(), only_embassy.errors
