@@ -221,3 +221,10 @@ def test_an_office_is_not_sent_a_letter_in_a_language_it_does_not_take(campaign,
         letter_data(office_keys=("embassy",)), campaign=campaign, host_country="CZ", channel=channel
     )
     assert only_embassy.is_valid(), only_embassy.errors
+
+
+def test_the_form_says_which_languages_each_office_takes(client, campaign, offices):
+    offices["consulate"].languages = "uk,cs"
+    offices["consulate"].save(update_fields=["languages"])
+    page = client.get(FORM_URL).content.decode()
+    assert "Letters in: Ukrainian, Czech" in page
