@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from campaign.models import Campaign, LetterTemplate
+from campaign.models import LetterTemplate
+from campaign.selectors import campaigns_open
 from embassies.models import Office
 
 from .models import PaperSize, SignerMode
@@ -72,7 +73,7 @@ class BatchForm(forms.Form):
     def __init__(self, data=None, files=None, *, user, **kwargs):
         super().__init__(data, files, **kwargs)
         self.fields["group"].queryset = groups_usable_by(user=user)
-        open_campaigns = Campaign.objects.filter(is_open=True)
+        open_campaigns = campaigns_open()
         self.fields["template"].queryset = LetterTemplate.objects.filter(campaign__in=open_campaigns).select_related(
             "campaign"
         )

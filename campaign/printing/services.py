@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.abuse import rate_limit_hit
 from campaign.models import Campaign, ContactChannel, LetterTemplate
 from campaign.selectors import letter_drafts_render
 from campaign.services import contact_record
@@ -39,6 +40,14 @@ logger = logging.getLogger(__name__)
 BATCH_LETTERS_MAX = 20000
 # A batch claimed for generation longer ago than this is taken to have lost its worker.
 GENERATION_STALE_AFTER = datetime.timedelta(hours=1)
+
+
+def supporter_pdf_rate_limit_hit(*, client_ip: str) -> bool:
+    """Supporter PDFs cost CPU to render: count one against the per-IP limit; True when over it."""
+    return rate_limit_hit(
+        scope="print-pdf", key=client_ip, limit=settings.RATE_LIMIT_PDFS_PER_IP,
+        window_seconds=settings.RATE_LIMIT_WINDOW_SECONDS,
+    )
 
 
 def supporter_letters_pdf(

@@ -11,15 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaign.abuse import client_ip, rate_limit_hit
+from campaign.abuse import client_ip
 from campaign.forms import CHANNEL_PRINT, LetterForm
-from campaign.models import Campaign
-from campaign.selectors import campaign_host_countries
+from campaign.views.supporter import campaign_open_or_404, letter_page_context
 
 from .forms import BatchForm, PostedForm, SupporterPaperForm
 from .models import BatchStatus
 from .selectors import batches_visible_to
-from .services import batch_create, batch_mark_posted, batch_mark_printed, supporter_letters_pdf
+from .services import (
+    batch_create,
+    batch_mark_posted,
+    batch_mark_printed,
+    supporter_letters_pdf,
+    supporter_pdf_rate_limit_hit,
+)
 
 
 def member_login_required(view):
@@ -32,11 +37,8 @@ login = auth_views.LoginView.as_view(template_name="printing/login.html")
 
 @require_POST
 def supporter_pdf(request, slug: str, cc: str):
-    campaign = get_object_or_404(Campaign, slug=slug, is_open=True)
-    if rate_limit_hit(
-        scope="print-pdf", key=client_ip(request), limit=settings.RATE_LIMIT_PDFS_PER_IP,
-        window_seconds=settings.RATE_LIMIT_WINDOW_SECONDS,
-    ):
+    campaign = campaign_open_or_404(slug)
+    if supporter_pdf_rate_limit_hit(client_ip=client_ip(request)):
         return render(request, "printing/too_many.html", {"campaign": campaign}, status=429)
     form = LetterForm(request.POST, campaign=campaign, host_country=cc, channel=CHANNEL_PRINT)
     paper_form = SupporterPaperForm(request.POST)
@@ -44,15 +46,7 @@ def supporter_pdf(request, slug: str, cc: str):
         for error in paper_form.errors.get("paper", []):
             form.add_error(None, error)
         # The supporter gets the letter page back with the errors and everything they wrote.
-        countries = dict(campaign_host_countries(campaign=campaign))
-        context = {
-            "campaign": campaign,
-            "cc": cc.lower(),
-            "country_name": countries.get(cc.upper(), cc.upper()),
-            "retention_days": settings.RETENTION_SUPPORTER_DAYS,
-            "unconfirmed_days": settings.RETENTION_UNCONFIRMED_DAYS,
-            "form": form,
-        }
+        context = {**letter_page_context(campaign=campaign, cc=cc), "form": form}
         return render(request, "campaign/letter_form.html", context, status=400)
     data = form.cleaned_data
     pdf = supporter_letters_pdf(

@@ -42,19 +42,24 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "campaign/campaign_detail.html", {"campaign": campaign, "countries": countries})
 
 
-def letter_form(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
-    campaign = campaign_open_or_404(slug)
+def letter_page_context(*, campaign: Campaign, cc: str) -> dict:
+    """What campaign/letter_form.html needs besides the form; 404 for a country without offices."""
     countries = dict(campaign_host_countries(campaign=campaign))
-    host_country = cc.upper()
-    if host_country not in countries:
+    if cc.upper() not in countries:
         raise Http404(_("The campaign has no offices in this country."))
-    context = {
+    return {
         "campaign": campaign,
         "cc": cc.lower(),
-        "country_name": countries[host_country],
+        "country_name": countries[cc.upper()],
         "retention_days": settings.RETENTION_SUPPORTER_DAYS,
         "unconfirmed_days": settings.RETENTION_UNCONFIRMED_DAYS,
     }
+
+
+def letter_form(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
+    campaign = campaign_open_or_404(slug)
+    context = letter_page_context(campaign=campaign, cc=cc)
+    host_country = cc.upper()
     if request.method != "POST":
         form = LetterForm(campaign=campaign, host_country=host_country, channel=CHANNEL_EMAIL)
         return render(request, "campaign/letter_form.html", {**context, "form": form})

@@ -108,3 +108,13 @@ def test_too_many_pdfs_from_one_address_are_refused_politely(post_letter, settin
 
     assert response.status_code == 429 and "Please wait a while" in response.content.decode()
     assert ContactEvent.objects.count() == 2  # only the first download counted
+
+
+def test_a_campaign_past_its_end_date_prints_nothing(campaign, post_letter):
+    import datetime
+
+    campaign.ends_on = datetime.date.today() - datetime.timedelta(days=1)
+    campaign.save(update_fields=["ends_on"])
+
+    assert post_letter().status_code == 404
+    assert not ContactEvent.objects.filter(channel=ContactChannel.PDF).exists()
