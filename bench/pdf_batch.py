@@ -63,12 +63,20 @@ def letters_build():
     from campaign.rendering import letter_render
     from embassies.models import HeadTitle, Office, OfficeKind
 
-    kinds = [(OfficeKind.EMBASSY, HeadTitle.AMBASSADOR), (OfficeKind.CONSULATE, HeadTitle.CONSUL),
-             (OfficeKind.HONORARY_CONSULATE, HeadTitle.HONORARY_CONSUL)]
+    kinds = [
+        (OfficeKind.EMBASSY, HeadTitle.AMBASSADOR),
+        (OfficeKind.CONSULATE, HeadTitle.CONSUL),
+        (OfficeKind.HONORARY_CONSULATE, HeadTitle.HONORARY_CONSUL),
+    ]
     offices = [
         Office(
-            sending_country="UA", host_country="DE", kind=kinds[n % 3][0], head_title=kinds[n % 3][1],
-            name=f"Konsulat der Ukraine Nr. {n}", street_lines=f"Straße {n}", postcode=f"{10000 + n}",
+            sending_country="UA",
+            host_country="DE",
+            kind=kinds[n % 3][0],
+            head_title=kinds[n % 3][1],
+            name=f"Konsulat der Ukraine Nr. {n}",
+            street_lines=f"Straße {n}",
+            postcode=f"{10000 + n}",
             city=f"Stadt {n}",
         )
         for n in range(OFFICES)
@@ -79,13 +87,23 @@ def letters_build():
         for name, city in signers:
             rendered = letter_render(
                 subject="A protest against criminalisation of Ukrainian conscientious objectors and deserters",
-                body=BODY, closing="Yours sincerely,", office=office, language="en", supporter_name=name,
-                supporter_city=city, on_date=datetime.date(2026, 11, 24),
+                body=BODY,
+                closing="Yours sincerely,",
+                office=office,
+                language="en",
+                supporter_name=name,
+                supporter_city=city,
+                on_date=datetime.date(2026, 11, 24),
             )
-            letters.append(PrintLetter(
-                letter=rendered, recipient_name=office.name, recipient_lines=tuple(office.postal_address_lines),
-                sender_name="Antimilitarists Berlin", sender_city="Berlin",
-            ))
+            letters.append(
+                PrintLetter(
+                    letter=rendered,
+                    recipient_name=office.name,
+                    recipient_lines=tuple(office.postal_address_lines),
+                    sender_name="Antimilitarists Berlin",
+                    sender_city="Berlin",
+                )
+            )
     return letters
 
 
@@ -130,8 +148,13 @@ def run_batch(letters):
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         pages = batch_pdf_write(
-            letters=letters, cover=CoverSheet(context={"heading": "Bench", "rows": [], "total": len(letters)}),
-            labels=[], target=Path(folder) / "batch.pdf", title="Letters", language="en", paper="a4",
+            letters=letters,
+            cover=CoverSheet(context={"heading": "Bench", "rows": [], "total": len(letters)}),
+            labels=[],
+            target=Path(folder) / "batch.pdf",
+            title="Letters",
+            language="en",
+            paper="a4",
         )
     assert pages == 1 + len(letters), pages
     return time.perf_counter() - start, settings.PRINT_BATCH_WORKERS
@@ -159,12 +182,16 @@ def main() -> None:
         ).stdout
         results[scenario] = json.loads(output.strip().splitlines()[-1])
         result = results[scenario]
-        print(f"{scenario:>11}: {result['seconds']:7.2f} s for {LETTERS} letters "
-              f"({1000 * result['seconds'] / LETTERS:.1f} ms/letter), peak RSS {result['peak_rss_mb']:.0f} MB")
+        print(
+            f"{scenario:>11}: {result['seconds']:7.2f} s for {LETTERS} letters "
+            f"({1000 * result['seconds'] / LETTERS:.1f} ms/letter), peak RSS {result['peak_rss_mb']:.0f} MB"
+        )
     speedup_per_letter = results["per_letter"]["seconds"] / results["batch"]["seconds"]
     speedup_single = results["single_doc"]["seconds"] / results["batch"]["seconds"]
-    print(f"speedup_vs_per_letter={speedup_per_letter:.1f} speedup_vs_single_doc={speedup_single:.2f} "
-          f"peak_rss_mb={results['batch']['peak_rss_mb']:.0f}")
+    print(
+        f"speedup_vs_per_letter={speedup_per_letter:.1f} speedup_vs_single_doc={speedup_single:.2f} "
+        f"peak_rss_mb={results['batch']['peak_rss_mb']:.0f}"
+    )
 
 
 if __name__ == "__main__":

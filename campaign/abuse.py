@@ -126,7 +126,9 @@ class AbuseGuardFormMixin:
         ):
             self._abuse_tokens_renew()
             raise forms.ValidationError(
-                _("The anti-spam check did not finish. Please make sure JavaScript is on, wait a moment, and send again."),
+                _(
+                    "The anti-spam check did not finish. Please make sure JavaScript is on, wait a moment, and send again."
+                ),
                 code="pow_failed",
             )
 

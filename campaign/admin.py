@@ -44,8 +44,18 @@ class LetterAdmin(ReadOnlyAdmin):
 
     list_display = ["pk", "campaign", "office", "status", "attempts", "failure_reason", "created_at", "sent_at"]
     list_filter = ["status", "campaign"]
-    fields = ["campaign", "office", "status", "failure_reason", "attempts", "esp_message_id", "created_at",
-              "queued_at", "claimed_at", "sent_at"]
+    fields = [
+        "campaign",
+        "office",
+        "status",
+        "failure_reason",
+        "attempts",
+        "esp_message_id",
+        "created_at",
+        "queued_at",
+        "claimed_at",
+        "sent_at",
+    ]
     list_select_related = ["campaign", "office"]
     search_fields = ["esp_message_id"]
 

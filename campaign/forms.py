@@ -59,14 +59,16 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
     )
     language = forms.ChoiceField(label=_("Language of the letter"))
     name = forms.CharField(
-        label=_("Your name"), max_length=NAME_MAX, validators=[single_line_validate],
+        label=_("Your name"),
+        max_length=NAME_MAX,
+        validators=[single_line_validate],
         help_text=_("It signs the letter."),
     )
-    city = forms.CharField(
-        label=_("Your city"), max_length=CITY_MAX, required=False, validators=[single_line_validate]
-    )
+    city = forms.CharField(label=_("Your city"), max_length=CITY_MAX, required=False, validators=[single_line_validate])
     email = forms.EmailField(
-        label=_("Your email"), max_length=254, required=False,
+        label=_("Your email"),
+        max_length=254,
+        required=False,
         help_text=_("Only for sending by email: we ask you to confirm, and replies reach you."),
     )
     personal_paragraph = forms.CharField(
@@ -184,7 +186,9 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
             self.add_error(
                 "language",
                 ValidationError(
-                    _("These offices do not take letters in %(language)s: %(offices)s. Choose another language or untick them."),
+                    _(
+                        "These offices do not take letters in %(language)s: %(offices)s. Choose another language or untick them."
+                    ),
                     code="language_not_accepted",
                     params={
                         "language": translation.get_language_info(language)["name_translated"],

@@ -1,6 +1,7 @@
 """The emails the campaign sends: letters to offices, confirmation and copy to the supporter."""
 
 from anymail.message import AnymailMessage
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse

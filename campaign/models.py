@@ -2,12 +2,13 @@
 
 import secrets
 
+from django_countries.fields import CountryField
+
 from django.conf import global_settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
 from embassies.models import Office
 

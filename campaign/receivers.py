@@ -1,6 +1,7 @@
 """Signal receivers: anymail tracking webhooks, and the Organisers' permissions after migrate."""
 
 from anymail.signals import tracking
+
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 

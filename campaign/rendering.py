@@ -4,11 +4,12 @@ import datetime
 import string
 from dataclasses import dataclass
 
+from django_countries import countries
+
 from django.core.exceptions import ValidationError
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
-from django_countries import countries
 
 from embassies.models import HeadTitle, Office
 
@@ -42,9 +43,7 @@ def template_placeholders_validate(text: str) -> None:
         ) from error
     fields = [field for field, _spec, _conversion in parsed if field is not None]
     # A format spec or conversion ({date:d}, {date:>9999999}, {date!r}) would crash or bloat the rendering.
-    decorated = [
-        "{%s}" % field for field, spec, conversion in parsed if field is not None and (spec or conversion)
-    ]
+    decorated = ["{%s}" % field for field, spec, conversion in parsed if field is not None and (spec or conversion)]
     if decorated:
         raise ValidationError(
             _("Placeholders take no options: write %(plain)s without “:” or “!” after the name."),

@@ -3,9 +3,10 @@
 import datetime
 from collections.abc import Iterable
 
+from django_countries import countries
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django_countries import countries
 
 from embassies.models import Office
 from embassies.selectors import name_sort_key, office_list_for_country

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from anymail.exceptions import AnymailRequestsAPIError
 from celery import shared_task
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction

@@ -1,11 +1,12 @@
 """The directory: diplomatic offices of a sending state in a host country."""
 
+from django_countries.fields import CountryField
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
 from .phones import phone_format
 from .validation import emails_split, languages_normalise, numbers_normalise
@@ -119,15 +120,9 @@ class Office(models.Model):
                 fields=["sending_country", "host_country", "kind", "city", "name"], name="office_unique_identity"
             ),
             models.CheckConstraint(condition=~Q(sending_country=models.F("host_country")), name="office_abroad"),
-            models.CheckConstraint(
-                condition=Q(kind__in=OfficeKind.values), name="office_kind_known"
-            ),
-            models.CheckConstraint(
-                condition=Q(head_title__in=HeadTitle.values), name="office_head_title_known"
-            ),
-            models.CheckConstraint(
-                condition=Q(phone="") | Q(phone__startswith="+"), name="office_phone_e164"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=OfficeKind.values), name="office_kind_known"),
+            models.CheckConstraint(condition=Q(head_title__in=HeadTitle.values), name="office_head_title_known"),
+            models.CheckConstraint(condition=Q(phone="") | Q(phone__startswith="+"), name="office_phone_e164"),
             models.CheckConstraint(condition=Q(fax="") | Q(fax__startswith="+"), name="office_fax_e164"),
             models.CheckConstraint(
                 condition=Q(verified_on__isnull=False) | Q(verified_by=""), name="office_verifier_needs_date"

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import phonenumbers
+
 from django.utils.translation import gettext as _
 
 

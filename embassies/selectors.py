@@ -3,9 +3,10 @@
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django_countries import countries
 from django_countries.fields import Country
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from .models import Office, OfficeKind, OrganiserScope
 
@@ -63,7 +64,9 @@ def country_office_counts(*, sending_country: str | None = None) -> list[Country
         offices = offices.filter(sending_country=sending_country.upper())
     rows = offices.values("host_country").annotate(office_count=Count("pk")).order_by()
     counts = [
-        CountryCount(code=str(row["host_country"]), name=str(Country(row["host_country"]).name), office_count=row["office_count"])
+        CountryCount(
+            code=str(row["host_country"]), name=str(Country(row["host_country"]).name), office_count=row["office_count"]
+        )
         for row in rows
     ]
     return sorted(counts, key=lambda count: name_sort_key(count.name))

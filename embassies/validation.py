@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 import phonenumbers
+
 from django.conf import global_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -87,7 +88,7 @@ def emails_split(text: str) -> tuple[list[str], list[str]]:
 
 
 def languages_normalise(text: str) -> tuple[str, list[str]]:
-    """"uk, EN" -> "uk,en"; unknown codes are reasons."""
+    """ "uk, EN" -> "uk,en"; unknown codes are reasons."""
     codes, errors = [], []
     for code in LIST_SEPARATORS.split(text or ""):
         code = code.strip().lower()

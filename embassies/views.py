@@ -1,20 +1,29 @@
 """Public directory pages. Thin: the reads live in selectors."""
 
+from django_countries.fields import Country
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django_countries.fields import Country
 
 from .directory_csv import offices_csv_write
-from .selectors import country_code_known, country_office_counts, office_list_for_country, office_list_public, sending_countries_present
+from .selectors import (
+    country_code_known,
+    country_office_counts,
+    office_list_for_country,
+    office_list_public,
+    sending_countries_present,
+)
 
 
 def sending_filter(request) -> str | None:
     code = request.GET.get("sending", "").strip().upper()
     if code and not country_code_known(code=code):
-        messages.warning(request, _("“%(code)s” is not a country code; showing every sending state.") % {"code": code[:10]})
+        messages.warning(
+            request, _("“%(code)s” is not a country code; showing every sending state.") % {"code": code[:10]}
+        )
         return None
     return code or None
 
@@ -66,4 +75,6 @@ def directory_csv(request):
 @require_GET
 def country_csv(request, cc: str):
     country = host_country_or_404(cc)
-    return csv_response(offices=office_list_public(host_country=country.code), filename=f"directory-{country.code.lower()}.csv")
+    return csv_response(
+        offices=office_list_public(host_country=country.code), filename=f"directory-{country.code.lower()}.csv"
+    )

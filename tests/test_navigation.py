@@ -1,6 +1,7 @@
 """The supporter pages lead to each other: campaign → progress, letter form → PDF on the paper of choice."""
 
 import pytest
+
 from django.urls import reverse
 
 from tests.factories import CampaignFactory, LetterTemplateFactory, VerifiedOfficeFactory

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+
 from django.core.exceptions import ValidationError
 
 from campaign.rendering import letter_render, template_placeholders_validate
@@ -9,8 +10,12 @@ from embassies.models import HeadTitle, Office, OfficeKind
 
 def office(**fields) -> Office:
     defaults = dict(
-        sending_country="UA", host_country="CZ", kind=OfficeKind.EMBASSY, name="Embassy of Ukraine",
-        head_title=HeadTitle.AMBASSADOR, city="Praha",
+        sending_country="UA",
+        host_country="CZ",
+        kind=OfficeKind.EMBASSY,
+        name="Embassy of Ukraine",
+        head_title=HeadTitle.AMBASSADOR,
+        city="Praha",
     )
     return Office(**{**defaults, **fields})
 
@@ -28,15 +33,26 @@ def test_unmatched_brace_is_rejected():
 
 def test_render_fills_country_and_salutation_in_the_letter_language():
     letter = letter_render(
-        subject="Protest", body="{salutation},\n\nCitizens of {host_country}.", closing="Yours sincerely,",
-        office=office(head_title=HeadTitle.CONSUL_GENERAL), language="en",
-        supporter_name="Jana", supporter_city="Brno", on_date=datetime.date(2026, 1, 2),
+        subject="Protest",
+        body="{salutation},\n\nCitizens of {host_country}.",
+        closing="Yours sincerely,",
+        office=office(head_title=HeadTitle.CONSUL_GENERAL),
+        language="en",
+        supporter_name="Jana",
+        supporter_city="Brno",
+        on_date=datetime.date(2026, 1, 2),
     )
     assert letter.body.startswith("Dear Consul General,\n\nCitizens of Czechia.")
     assert letter.text.endswith("Yours sincerely,\nJana\nBrno\n")
     german = letter_render(
-        subject="Protest", body="{host_country}", closing="", office=office(), language="de",
-        supporter_name="", supporter_city="", on_date=datetime.date(2026, 1, 2),
+        subject="Protest",
+        body="{host_country}",
+        closing="",
+        office=office(),
+        language="de",
+        supporter_name="",
+        supporter_city="",
+        on_date=datetime.date(2026, 1, 2),
     )
     assert german.body == "Tschechien"
 

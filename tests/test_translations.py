@@ -1,6 +1,7 @@
 """Every interface language has a complete catalogue, and letters greet offices in the letter's language."""
 
 import pytest
+
 from django.conf import settings
 from django.urls import reverse
 

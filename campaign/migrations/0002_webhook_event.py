@@ -4,23 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign', '0001_initial'),
+        ("campaign", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WebhookEvent',
+            name="WebhookEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text="The ESP's event id, or a hash of the event.", max_length=64, unique=True)),
-                ('event_type', models.CharField(max_length=30)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="The ESP's event id, or a hash of the event.", max_length=64, unique=True
+                    ),
+                ),
+                ("event_type", models.CharField(max_length=30)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'webhook event',
-                'verbose_name_plural': 'webhook events',
+                "verbose_name": "webhook event",
+                "verbose_name_plural": "webhook events",
             },
         ),
     ]

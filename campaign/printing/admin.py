@@ -22,16 +22,45 @@ class BatchAdmin(admin.ModelAdmin):
     """Batches are created on /print/batches/new/ (it parses the signer list); here they are followed up."""
 
     list_display = [
-        "pk", "group", "campaign", "host_country", "signer_mode", "letters_total", "letters_rendered", "status",
+        "pk",
+        "group",
+        "campaign",
+        "host_country",
+        "signer_mode",
+        "letters_total",
+        "letters_rendered",
+        "status",
         "posted_on",
     ]
     list_filter = ["status", "signer_mode", "campaign", "host_country"]
     list_select_related = ["group", "campaign"]
     readonly_fields = [
-        "campaign", "template", "group", "host_country", "whole_country", "offices", "signer_mode",
-        "group_signature", "copies_per_office", "sign_lines", "paper", "status", "letters_total",
-        "letters_rendered", "signers_count", "pages", "failure_reason", "pdf", "csv", "created_by", "created_at",
-        "generation_started_at", "generated_at", "printed_at", "posted_on", "signers_erased_at",
+        "campaign",
+        "template",
+        "group",
+        "host_country",
+        "whole_country",
+        "offices",
+        "signer_mode",
+        "group_signature",
+        "copies_per_office",
+        "sign_lines",
+        "paper",
+        "status",
+        "letters_total",
+        "letters_rendered",
+        "signers_count",
+        "pages",
+        "failure_reason",
+        "pdf",
+        "csv",
+        "created_by",
+        "created_at",
+        "generation_started_at",
+        "generated_at",
+        "printed_at",
+        "posted_on",
+        "signers_erased_at",
     ]
     actions = ["mark_printed", "mark_posted_today", "generate_again"]
 
@@ -41,7 +70,9 @@ class BatchAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark as printed"), permissions=["change"])
     def mark_printed(self, request, queryset):
         changed = sum(batch_mark_printed(batch=batch) for batch in queryset)
-        self.message_user(request, ngettext("%d batch marked printed.", "%d batches marked printed.", changed) % changed)
+        self.message_user(
+            request, ngettext("%d batch marked printed.", "%d batches marked printed.", changed) % changed
+        )
 
     @admin.action(description=_("Mark as posted today (counts the letters)"), permissions=["change"])
     def mark_posted_today(self, request, queryset):

@@ -1,9 +1,10 @@
 """The batch form for organisers and group members. The supporter's PDF uses campaign.forms.LetterForm."""
 
+from django_countries import countries
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from campaign.models import LetterTemplate
 from campaign.selectors import campaigns_open
@@ -37,9 +38,7 @@ class SupporterPaperForm(forms.Form):
 
 class BatchForm(forms.Form):
     group = forms.ModelChoiceField(queryset=None, label=_("Group"))
-    template = TemplateField(
-        queryset=LetterTemplate.objects.none(), label=_("Campaign and letter language")
-    )
+    template = TemplateField(queryset=LetterTemplate.objects.none(), label=_("Campaign and letter language"))
     host_country = forms.ChoiceField(label=_("Country of the offices"))
     offices = OfficeSelectField(
         queryset=Office.objects.none(),
@@ -52,19 +51,27 @@ class BatchForm(forms.Form):
         choices=SignerMode.choices, widget=forms.RadioSelect, label=_("Signatures"), initial=SignerMode.SIGNERS
     )
     group_signature = forms.CharField(
-        label=_("Group signature"), max_length=150, required=False,
+        label=_("Group signature"),
+        max_length=150,
+        required=False,
         help_text=_("For one signature for the group. Default: the group's name."),
     )
     signers_text = forms.CharField(
-        label=_("Signers, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Signers, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Write “name” or “name, city” on each line."),
     )
     signers_csv = forms.FileField(
-        label=_("…or a CSV file of signers"), required=False,
+        label=_("…or a CSV file of signers"),
+        required=False,
         help_text=_("Columns: name, city (city optional). UTF-8."),
     )
     copies_per_office = forms.IntegerField(
-        label=_("Letters per office"), min_value=1, max_value=200, initial=1,
+        label=_("Letters per office"),
+        min_value=1,
+        max_value=200,
+        initial=1,
         help_text=_("For one group signature and for hand signing."),
     )
     sign_lines = forms.IntegerField(label=_("Signature lines per letter"), min_value=1, max_value=30, initial=10)
@@ -77,9 +84,11 @@ class BatchForm(forms.Form):
         self.fields["template"].queryset = LetterTemplate.objects.filter(campaign__in=open_campaigns).select_related(
             "campaign"
         )
-        offices = Office.objects.active().filter(
-            sending_country__in=open_campaigns.values("sending_country")
-        ).order_by("host_country", "kind", "city", "name")
+        offices = (
+            Office.objects.active()
+            .filter(sending_country__in=open_campaigns.values("sending_country"))
+            .order_by("host_country", "kind", "city", "name")
+        )
         self.fields["offices"].queryset = offices
         country_codes = sorted(set(offices.values_list("host_country", flat=True)))
         self.fields["host_country"].choices = [(code, countries.name(code)) for code in country_codes]
@@ -90,14 +99,18 @@ class BatchForm(forms.Form):
         offices = list(cleaned.get("offices") or [])
         if template and country:
             elsewhere = [
-                office for office in offices
+                office
+                for office in offices
                 if office.host_country.code != country or office.sending_country != template.campaign.sending_country
             ]
             if elsewhere:
-                self.add_error("offices", ValidationError(
-                    _("These offices are not in the chosen country or not of the campaign's state: %(offices)s."),
-                    params={"offices": ", ".join(office.name for office in elsewhere)},
-                ))
+                self.add_error(
+                    "offices",
+                    ValidationError(
+                        _("These offices are not in the chosen country or not of the campaign's state: %(offices)s."),
+                        params={"offices": ", ".join(office.name for office in elsewhere)},
+                    ),
+                )
         cleaned["selected_offices"] = offices or None
         cleaned["signers"] = []
         if cleaned.get("signer_mode") == SignerMode.SIGNERS:
@@ -108,8 +121,14 @@ class BatchForm(forms.Form):
         rows = []
         for field, read in (
             ("signers_text", lambda: self.cleaned_data.get("signers_text") or ""),
-            ("signers_csv", lambda: signers_csv_decode(self.cleaned_data["signers_csv"].read(CSV_BYTES_MAX + 1))
-             if self.cleaned_data.get("signers_csv") else ""),
+            (
+                "signers_csv",
+                lambda: (
+                    signers_csv_decode(self.cleaned_data["signers_csv"].read(CSV_BYTES_MAX + 1))
+                    if self.cleaned_data.get("signers_csv")
+                    else ""
+                ),
+            ),
         ):
             try:
                 rows.extend(signers_parse(read()))

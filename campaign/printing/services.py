@@ -45,7 +45,9 @@ GENERATION_STALE_AFTER = datetime.timedelta(hours=1)
 def supporter_pdf_rate_limit_hit(*, client_ip: str) -> bool:
     """Supporter PDFs cost CPU to render: count one against the per-IP limit; True when over it."""
     return rate_limit_hit(
-        scope="print-pdf", key=client_ip, limit=settings.RATE_LIMIT_PDFS_PER_IP,
+        scope="print-pdf",
+        key=client_ip,
+        limit=settings.RATE_LIMIT_PDFS_PER_IP,
         window_seconds=settings.RATE_LIMIT_WINDOW_SECONDS,
     )
 
@@ -224,9 +226,9 @@ def batch_mark_posted(*, batch: Batch, posted_on: datetime.date) -> bool:
     if posted_on > timezone.localdate():
         raise ValidationError(_("The posting date cannot be in the future."), code="future")
     with transaction.atomic():
-        changed = Batch.objects.filter(
-            pk=batch.pk, status__in=[BatchStatus.GENERATED, BatchStatus.PRINTED]
-        ).update(status=BatchStatus.POSTED, posted_on=posted_on)
+        changed = Batch.objects.filter(pk=batch.pk, status__in=[BatchStatus.GENERATED, BatchStatus.PRINTED]).update(
+            status=BatchStatus.POSTED, posted_on=posted_on
+        )
         if not changed:
             batch.refresh_from_db()
             return False
@@ -235,7 +237,10 @@ def batch_mark_posted(*, batch: Batch, posted_on: datetime.date) -> bool:
         occurred_at = timezone.make_aware(datetime.datetime.combine(posted_on, datetime.time(12)))
         for office in batch.offices.all():
             contact_record(
-                campaign=batch.campaign, office=office, channel=ContactChannel.POST, quantity=per_office,
+                campaign=batch.campaign,
+                office=office,
+                channel=ContactChannel.POST,
+                quantity=per_office,
                 occurred_at=occurred_at,
             )
         batch_personal_data_erase(batch=batch)
@@ -254,9 +259,11 @@ def batches_personal_data_expire(*, now: datetime.datetime | None = None) -> int
     """Erase signer data of batches posted, or older than RETENTION_SIGNERS_DAYS. Returns how many."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.RETENTION_SIGNERS_DAYS)
-    due = Batch.objects.filter(signers_erased_at__isnull=True).filter(
-        Q(status=BatchStatus.POSTED) | Q(created_at__lt=cutoff)
-    ).exclude(status=BatchStatus.GENERATING, generation_started_at__gt=now - GENERATION_STALE_AFTER)
+    due = (
+        Batch.objects.filter(signers_erased_at__isnull=True)
+        .filter(Q(status=BatchStatus.POSTED) | Q(created_at__lt=cutoff))
+        .exclude(status=BatchStatus.GENERATING, generation_started_at__gt=now - GENERATION_STALE_AFTER)
+    )
     erased = 0
     for batch in due:
         batch_personal_data_erase(batch=batch)

@@ -98,8 +98,10 @@ def batch_new(request):
             return redirect("printing:batch_detail", batch_id=batch.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(
-        request, "printing/batch_form.html",
-        {"form": form, "retention_days": settings.RETENTION_SIGNERS_DAYS}, status=status,
+        request,
+        "printing/batch_form.html",
+        {"form": form, "retention_days": settings.RETENTION_SIGNERS_DAYS},
+        status=status,
     )
 
 

@@ -26,7 +26,9 @@ def mailto_sent_mark(*, campaign: Campaign, office: Office, client_ip: str) -> b
     """A supporter says they sent a letter from their own mail app. Counted anonymously, once per office and
     address a day, within the per-IP rate limit. True if it was counted."""
     over_limit = rate_limit_hit(
-        scope="mailto-mark", key=client_ip, limit=settings.RATE_LIMIT_MARKS_PER_IP,
+        scope="mailto-mark",
+        key=client_ip,
+        limit=settings.RATE_LIMIT_MARKS_PER_IP,
         window_seconds=settings.RATE_LIMIT_WINDOW_SECONDS,
     ) or rate_limit_hit(
         scope="mailto-mark-office", key=f"{client_ip}:{campaign.pk}:{office.pk}", limit=1, window_seconds=86400

@@ -11,6 +11,7 @@ import logging
 
 import requests
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused, AnymailRequestsAPIError
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -93,7 +94,10 @@ def letter_mark_sent(*, letter: Letter, esp_message_id: str) -> LetterStatus:
     now = timezone.now()
     with transaction.atomic():
         updated = Letter.objects.filter(pk=letter.pk, status=LetterStatus.SENDING).update(
-            status=LetterStatus.SENT, esp_message_id=esp_message_id, sent_at=now, status_changed_at=now,
+            status=LetterStatus.SENT,
+            esp_message_id=esp_message_id,
+            sent_at=now,
+            status_changed_at=now,
             failure_reason="",
         )
         if updated:
@@ -150,9 +154,7 @@ def esp_message_find(*, letter: Letter) -> str | None:
     return str(messages[0]["MessageID"]) if messages else None
 
 
-def letters_sweep(
-    *, queued_older_than: datetime.timedelta, sending_older_than: datetime.timedelta
-) -> list[int]:
+def letters_sweep(*, queued_older_than: datetime.timedelta, sending_older_than: datetime.timedelta) -> list[int]:
     """Re-queue letters stuck in queued (the broker lost the task) or sending (the worker died).
 
     sending_older_than must exceed the send task's hard time limit, so a letter a live worker is still

@@ -45,7 +45,9 @@ def submission_rate_limit_hit(*, client_ip: str, email: str) -> bool:
     return rate_limit_hit(
         scope="letters-ip", key=client_ip, limit=settings.RATE_LIMIT_LETTERS_PER_IP, window_seconds=window
     ) or rate_limit_hit(
-        scope="letters-email", key=email_normalise(email), limit=settings.RATE_LIMIT_LETTERS_PER_EMAIL,
+        scope="letters-email",
+        key=email_normalise(email),
+        limit=settings.RATE_LIMIT_LETTERS_PER_EMAIL,
         window_seconds=window,
     )
 
@@ -167,8 +169,7 @@ def submissions_personal_data_erase(*, now: datetime.datetime | None = None) -> 
     """
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.RETENTION_SUPPORTER_DAYS)
-    due = (
-        Submission.objects.filter(erased_at__isnull=True, confirmed_at__isnull=False, created_at__lt=cutoff)
-        .exclude(letters__status__in=[LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING])
+    due = Submission.objects.filter(erased_at__isnull=True, confirmed_at__isnull=False, created_at__lt=cutoff).exclude(
+        letters__status__in=[LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING]
     )
     return due.update(name="", city="", email="", subject="", body="", personal_paragraph="", erased_at=now)

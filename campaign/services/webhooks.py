@@ -42,7 +42,10 @@ def letter_tracking_apply(
     if new_status is None:
         return False
     key = webhook_event_key(
-        event_id=event_id, event_type=event_type, message_id=message_id or "", timestamp=timestamp,
+        event_id=event_id,
+        event_type=event_type,
+        message_id=message_id or "",
+        timestamp=timestamp,
         recipient=recipient or "",
     )
     with transaction.atomic():

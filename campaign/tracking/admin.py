@@ -68,9 +68,23 @@ class ReplyAdmin(admin.ModelAdmin):
     actions = ["assign_selected", "discard_selected"]
     # Untrusted mail: every field is shown read-only and escaped; the body is plain text, never HTML.
     readonly_fields = [
-        "state", "campaign", "office", "letter", "received_at", "recipient", "from_address", "subject", "body_text",
-        "body_truncated", "attachments_dropped", "spam_detected", "automatic", "forwarded_at", "content_erased_at",
-        "inbound_event_id", "message_id",
+        "state",
+        "campaign",
+        "office",
+        "letter",
+        "received_at",
+        "recipient",
+        "from_address",
+        "subject",
+        "body_text",
+        "body_truncated",
+        "attachments_dropped",
+        "spam_detected",
+        "automatic",
+        "forwarded_at",
+        "content_erased_at",
+        "inbound_event_id",
+        "message_id",
     ]
     fields = readonly_fields
 
@@ -101,8 +115,14 @@ class ReplyAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request,
             "tracking/admin_reply_assign.html",
-            {**self.admin_site.each_context(request), "form": form, "replies": queryset, "opts": self.model._meta,
-             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, "title": _("Assign replies")},
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "replies": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "title": _("Assign replies"),
+            },
         )
 
     @admin.action(description=_("Discard (not a reply to a letter)"), permissions=["change"])

@@ -44,15 +44,31 @@ def bar_chart_svg(*, title: str, bars: Sequence[tuple[str, int]]) -> SafeString:
                 '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar"><title>{}: {}</title></rect>'
                 '<text x="{}" y="{}" class="chart-value">{}</text>',
-                LABEL_WIDTH - 8, middle, label,
-                LABEL_WIDTH, top, bar_width, BAR_HEIGHT, label, value,
-                LABEL_WIDTH + bar_width + 6, middle, value,
+                LABEL_WIDTH - 8,
+                middle,
+                label,
+                LABEL_WIDTH,
+                top,
+                bar_width,
+                BAR_HEIGHT,
+                label,
+                value,
+                LABEL_WIDTH + bar_width + 6,
+                middle,
+                value,
             )
         )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart bar-chart" role="img" viewBox="0 0 {} {}" '
         'width="{}" height="{}" aria-labelledby="{}-title {}-desc">{}{}</svg>',
-        width, height, width, height, chart_id, chart_id, header, mark_safe("".join(rows)),
+        width,
+        height,
+        width,
+        height,
+        chart_id,
+        chart_id,
+        header,
+        mark_safe("".join(rows)),
     )
 
 
@@ -66,7 +82,12 @@ def progress_bar_svg(*, value: int, maximum: int, label: str) -> SafeString:
         'width="{}" height="10" aria-labelledby="{}-title">{}'
         '<rect x="0" y="0" width="{}" height="10" class="progress-track"/>'
         '<rect x="0" y="0" width="{}" height="10" class="progress-fill"/></svg>',
-        width, width, chart_id, header, width, filled,
+        width,
+        width,
+        chart_id,
+        header,
+        width,
+        filled,
     )
 
 
@@ -100,11 +121,23 @@ def day_chart_svg(*, title: str, days: Sequence[tuple[datetime.date, int]]) -> S
             '<text x="20" y="{}" class="chart-label">{}</text>'
             '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>'
             '<text x="2" y="12" class="chart-value">{}</text>',
-            height - 8, days[0][0].isoformat(), width - 8, height - 8, days[-1][0].isoformat(), maximum,
+            height - 8,
+            days[0][0].isoformat(),
+            width - 8,
+            height - 8,
+            days[-1][0].isoformat(),
+            maximum,
         )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart day-chart" role="img" viewBox="0 0 {} {}" '
         'width="{}" height="{}" aria-labelledby="{}-title {}-desc">{}{}{}</svg>',
-        width, height, width, height, chart_id, chart_id, header, columns, labels,
+        width,
+        height,
+        width,
+        height,
+        chart_id,
+        chart_id,
+        header,
+        columns,
+        labels,
     )
-

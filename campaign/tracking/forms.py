@@ -2,10 +2,11 @@
 
 import datetime
 
+from django_countries import countries
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_countries import countries
 
 from campaign.models import Campaign
 
@@ -16,8 +17,12 @@ from .services.calls import SELF_REPORTED_CHANNELS
 class DashboardFilterForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.order_by("-created_at"), label=_("Campaign"))
     country = forms.ChoiceField(label=_("Host country"), required=False)
-    date_from = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

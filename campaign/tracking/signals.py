@@ -1,6 +1,7 @@
 """Receivers: inbound mail from anymail, and cache invalidation when figures change."""
 
 from anymail.signals import inbound
+
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 

@@ -8,6 +8,7 @@ larger limit; the attachment itself is still dropped when the reply is stored.
 import logging
 
 from anymail.webhooks.postmark import PostmarkInboundWebhookView
+
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig
 

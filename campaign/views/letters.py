@@ -44,7 +44,11 @@ def submission_confirm(request: HttpRequest, slug: str, token: str) -> HttpRespo
     return render(
         request,
         "campaign/confirm_failed.html",
-        {"outcome": result.outcome.value, "status_url": status_url, "retention_days": settings.RETENTION_UNCONFIRMED_DAYS},
+        {
+            "outcome": result.outcome.value,
+            "status_url": status_url,
+            "retention_days": settings.RETENTION_UNCONFIRMED_DAYS,
+        },
         status=200 if result.outcome == ConfirmOutcome.ALREADY_CONFIRMED else 400,
     )
 

@@ -37,7 +37,11 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request,
             "campaign/campaign_detail.html",
-            {"campaign": campaign, "countries": countries, "country_error": _("Please choose a country from the list.")},
+            {
+                "campaign": campaign,
+                "countries": countries,
+                "country_error": _("Please choose a country from the list."),
+            },
         )
     return render(request, "campaign/campaign_detail.html", {"campaign": campaign, "countries": countries})
 

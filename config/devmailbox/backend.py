@@ -8,6 +8,7 @@ from pathlib import Path
 
 from anymail.backends.test import EmailBackend as AnymailTestBackend
 from anymail.message import AnymailRecipientStatus
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -24,4 +25,4 @@ class EmailBackend(AnymailTestBackend):
         stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
         (mailbox / f"{stamp}-{message_id}.eml").write_bytes(message.message().as_bytes())
         status = AnymailRecipientStatus(message_id=message_id, status="sent")
-        return {"recipient_status": {email: status for email in payload.recipient_emails}}
+        return {"recipient_status": dict.fromkeys(payload.recipient_emails, status)}

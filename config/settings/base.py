@@ -110,8 +110,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     "letters-sweep": {"task": "campaign.tasks.letters_sweep_task", "schedule": 120.0},
-    "submissions-unconfirmed-delete": {"task": "campaign.tasks.submissions_unconfirmed_delete_task", "schedule": 3600.0},
-    "submissions-personal-data-erase": {"task": "campaign.tasks.submissions_personal_data_erase_task", "schedule": 3600.0},
+    "submissions-unconfirmed-delete": {
+        "task": "campaign.tasks.submissions_unconfirmed_delete_task",
+        "schedule": 3600.0,
+    },
+    "submissions-personal-data-erase": {
+        "task": "campaign.tasks.submissions_personal_data_erase_task",
+        "schedule": 3600.0,
+    },
 }
 
 # Sending letters. The sweep's "sending" threshold must exceed the send task's hard time limit.

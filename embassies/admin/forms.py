@@ -1,8 +1,9 @@
+from django_countries import countries
+from import_export.forms import ConfirmImportForm, ImportForm
+
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
-from import_export.forms import ConfirmImportForm, ImportForm
 
 from ..models import Office
 from ..validation import numbers_normalise
@@ -63,14 +64,14 @@ class OfficeAdminForm(forms.ModelForm):
         if not host:
             return cleaned
         numbers = numbers_normalise(phone=cleaned.get("phone", ""), fax=cleaned.get("fax", ""), host_country=str(host))
-        if numbers.foreign_warnings and not cleaned.get("numbers_reviewed") and (
-            self.numbers_changed or self.instance.pk is None or self.review_before[0]
+        if (
+            numbers.foreign_warnings
+            and not cleaned.get("numbers_reviewed")
+            and (self.numbers_changed or self.instance.pk is None or self.review_before[0])
         ):
             self.add_error(
                 "numbers_reviewed",
-                " ".join(numbers.foreign_warnings)
-                + " "
-                + str(_("Correct the number, or tick this box to keep it.")),
+                " ".join(numbers.foreign_warnings) + " " + str(_("Correct the number, or tick this box to keep it.")),
             )
         return cleaned
 

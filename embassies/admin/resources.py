@@ -1,8 +1,9 @@
 """django-import-export resource: the same parsing, matching and rules as `manage.py import_offices`."""
 
+from import_export import fields, resources
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources
 
 from ..directory_csv import COLUMNS, spreadsheet_safe
 from ..importing import RowRejected, office_match, office_record_assign, office_row_parse
@@ -45,11 +46,14 @@ class OfficeResource(resources.ModelResource):
         try:
             parsed = office_row_parse(line=line, values=values, sending_country=self.sending_country)
         except RowRejected as rejection:
-            raise ValidationError(_("Line %(line)s: %(reasons)s") % {"line": line, "reasons": "; ".join(rejection.reasons)})
+            raise ValidationError(
+                _("Line %(line)s: %(reasons)s") % {"line": line, "reasons": "; ".join(rejection.reasons)}
+            )
         host = parsed.values["host_country"]
         if self.scope_codes is not None and host not in self.scope_codes:
             raise ValidationError(
-                _("Line %(line)s: %(country)s is not one of the countries you look after.") % {"line": line, "country": host}
+                _("Line %(line)s: %(country)s is not one of the countries you look after.")
+                % {"line": line, "country": host}
             )
         self.row_values = parsed.values
 

@@ -2,7 +2,14 @@
 
 from django.db import transaction
 
-from .applying import ImportReport, office_changes, office_match, office_record_apply, office_record_assign, records_apply
+from .applying import (
+    ImportReport,
+    office_changes,
+    office_match,
+    office_record_apply,
+    office_record_assign,
+    records_apply,
+)
 from .merging import records_from_rows
 from .rows import OfficeRow, RowRejected, office_row_parse
 from .sources import ImportFileInvalid, rows_read
@@ -29,7 +36,9 @@ def office_file_import(
     parsed: list[OfficeRow] = []
     for source_row in rows_read(content=content, filename=filename):
         try:
-            parsed.append(office_row_parse(line=source_row.line, values=source_row.values, sending_country=sending_country))
+            parsed.append(
+                office_row_parse(line=source_row.line, values=source_row.values, sending_country=sending_country)
+            )
         except RowRejected as rejection:
             report.reject(source_row.line, "; ".join(rejection.reasons))
     with transaction.atomic():

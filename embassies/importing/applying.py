@@ -50,7 +50,11 @@ def office_match(*, values: dict, source_identifies: bool = True) -> Office | No
             return found
     if values["kind"] == OfficeKind.EMBASSY:
         by_kind = list(same_place.filter(kind=OfficeKind.EMBASSY).order_by("pk")[:2])
-        return by_kind[0] if len(by_kind) == 1 else same_place.filter(kind=values["kind"], city__iexact=values["city"]).first()
+        return (
+            by_kind[0]
+            if len(by_kind) == 1
+            else same_place.filter(kind=values["kind"], city__iexact=values["city"]).first()
+        )
     return same_place.filter(kind=values["kind"], city__iexact=values["city"]).order_by("pk").first()
 
 
@@ -116,18 +120,29 @@ def records_apply(*, records, report: ImportReport) -> None:
         office = office_match(values=record.values, source_identifies=sources[source_key(record.values)] == 1)
         if office is not None and office.pk in claimed:
             for line in record.lines:
-                report.reject(line, _("The same office as line %(line)s; merge the two rows.") % {"line": claimed[office.pk]})
+                report.reject(
+                    line, _("The same office as line %(line)s; merge the two rows.") % {"line": claimed[office.pk]}
+                )
             continue
         try:
             with transaction.atomic():
                 outcome, office, verification_lost = office_record_apply(values=record.values, office=office)
         except IntegrityError:
             for line in record.lines:
-                report.reject(line, _("Another office already has this sending state, host country, kind, city and name."))
+                report.reject(
+                    line, _("Another office already has this sending state, host country, kind, city and name.")
+                )
             continue
         claimed[office.pk] = record.line
         setattr(report, outcome, getattr(report, outcome) + 1)
         for line in record.lines[1:]:
-            report.notes.append((line, _("Same office as line %(line)s; merged, the newer source wins.") % {"line": record.line}))
+            report.notes.append(
+                (line, _("Same office as line %(line)s; merged, the newer source wins.") % {"line": record.line})
+            )
         if verification_lost:
-            report.unverified.append((record.line, _("%(office)s: contact facts changed, so it is unverified again.") % {"office": office.name}))
+            report.unverified.append(
+                (
+                    record.line,
+                    _("%(office)s: contact facts changed, so it is unverified again.") % {"office": office.name},
+                )
+            )

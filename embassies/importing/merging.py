@@ -72,11 +72,21 @@ def rows_merge(rows: list[OfficeRow]) -> OfficeRecord:
         values[name] = next((row.values[name] for row in ordered if row.values[name] not in ("", None)), values[name])
     with_address = next((row for row in ordered if row.values["street_lines"]), newest)
     values.update({name: with_address.values[name] for name in ADDRESS_FIELDS})
-    with_numbers = next((row for row in ordered if row.values["phone"] or row.values["fax"] or row.values["numbers_review_note"]), newest)
+    with_numbers = next(
+        (row for row in ordered if row.values["phone"] or row.values["fax"] or row.values["numbers_review_note"]),
+        newest,
+    )
     values.update({name: with_numbers.values[name] for name in NUMBER_FIELDS})
     given = next((row for row in ordered if row.name_given), None)
-    values["name"] = given.values["name"] if given else office_name_generate(
-        kind=values["kind"], sending_country=values["sending_country"], host_country=values["host_country"], city=values["city"]
+    values["name"] = (
+        given.values["name"]
+        if given
+        else office_name_generate(
+            kind=values["kind"],
+            sending_country=values["sending_country"],
+            host_country=values["host_country"],
+            city=values["city"],
+        )
     )
     values["name_generated"] = given is None
     record = OfficeRecord(values=values, lines=[row.line for row in ordered])

@@ -3,12 +3,13 @@
 import re
 from dataclasses import dataclass, field
 
+from django_countries import countries
+from django_countries.fields import Country
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_countries import countries
-from django_countries.fields import Country
 
 from ..directory_csv import spreadsheet_unquote
 from ..models import DEFAULT_HEAD_TITLE, HeadTitle, Office, OfficeKind
@@ -88,7 +89,9 @@ def street_lines_clean(*, address: str, postcode: str, city: str) -> str:
     """Drop the postcode and city a source repeats inside its address; the letter prints them on their own line."""
     if "\n" in address:
         return "\n".join(line.strip() for line in address.splitlines() if line.strip())
-    repeated = {part.casefold() for part in (postcode, city, f"{postcode} {city}", f"{city} {postcode}") if part.strip()}
+    repeated = {
+        part.casefold() for part in (postcode, city, f"{postcode} {city}", f"{city} {postcode}") if part.strip()
+    }
     parts = [part.strip() for part in address.split(",")]
     kept = [part for part in parts if part and part.casefold() not in repeated]
     return ", ".join(kept)
@@ -115,7 +118,10 @@ def number_import(*, raw: str, column: str, host_country: str, row: OfficeRow, r
     if not numbers:
         return ""
     for extra in numbers[1:]:
-        row.notes.append(_("%(column)s: only the first number is kept; %(number)s was left out.") % {"column": column, "number": extra})
+        row.notes.append(
+            _("%(column)s: only the first number is kept; %(number)s was left out.")
+            % {"column": column, "number": extra}
+        )
     first = numbers[0]
     try:
         parsed = phone_parse(raw=first, host_country=host_country)
@@ -124,7 +130,12 @@ def number_import(*, raw: str, column: str, host_country: str, row: OfficeRow, r
             warning = number_foreign_warning(raw=first, host_country=host_country)
             row.values["numbers_need_review"] = True
             row.values["numbers_review_note"] = f"{column}: {warning} {error}"[:300]
-            row.notes.append(_("%(column)s: %(warning)s It is not valid (%(reason)s), so it was left out and the office flagged for review.") % {"column": column, "warning": warning, "reason": error})
+            row.notes.append(
+                _(
+                    "%(column)s: %(warning)s It is not valid (%(reason)s), so it was left out and the office flagged for review."
+                )
+                % {"column": column, "warning": warning, "reason": error}
+            )
             return ""
         reasons.append(f"{column}: {first}: {error}")
         return ""
@@ -132,7 +143,9 @@ def number_import(*, raw: str, column: str, host_country: str, row: OfficeRow, r
         warning = number_foreign_warning(raw=parsed.e164, host_country=host_country)
         row.values["numbers_need_review"] = True
         row.values["numbers_review_note"] = f"{column}: {warning}"[:300]
-        row.notes.append(_("%(column)s: %(warning)s The office is flagged for review.") % {"column": column, "warning": warning})
+        row.notes.append(
+            _("%(column)s: %(warning)s The office is flagged for review.") % {"column": column, "warning": warning}
+        )
     return parsed.e164
 
 
@@ -145,7 +158,9 @@ def office_row_parse(*, line: int, values: dict[str, str], sending_country: str 
     sending = (get("sending_country") or sending_country or "").upper()
     host = get("host_country").upper()
     if not sending:
-        reasons.append(_("No sending state: add a sending_country column (the import command also takes --sending-state)."))
+        reasons.append(
+            _("No sending state: add a sending_country column (the import command also takes --sending-state).")
+        )
     elif sending not in countries:
         reasons.append(_("sending_country: “%(code)s” is not an ISO country code.") % {"code": sending})
     if host not in countries:
@@ -209,7 +224,5 @@ def office_row_check(*, row: OfficeRow) -> None:
     try:
         office.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        raise RowRejected(
-            [f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]
-        ) from error
+        raise RowRejected([f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()]) from error
     row.values.update(languages=office.languages, other_emails=office.other_emails)

@@ -69,7 +69,9 @@ def csv_rows_read(*, text: str) -> list[SourceRow]:
         mapping = {name: name for name in header}
     else:
         raise ImportFileInvalid(
-            _("Unknown columns. Use the directory's CSV layout (host_country, kind, city, ...) or host_country_iso2, office_type, city, ...")
+            _(
+                "Unknown columns. Use the directory's CSV layout (host_country, kind, city, ...) or host_country_iso2, office_type, city, ..."
+            )
         )
     reader.fieldnames = header
     rows = []

@@ -5,52 +5,188 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Office',
+            name="Office",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sending_country', django_countries.fields.CountryField(db_index=True, max_length=2, verbose_name='sending state')),
-                ('host_country', django_countries.fields.CountryField(db_index=True, max_length=2, verbose_name='host country')),
-                ('kind', models.CharField(choices=[('embassy', 'Embassy'), ('consulate_general', 'Consulate general'), ('consulate', 'Consulate'), ('honorary_consulate', 'Honorary consulate'), ('mission', 'Permanent mission')], max_length=32, verbose_name='kind')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('head_title', models.CharField(choices=[('ambassador', 'Ambassador'), ('charge_d_affaires', "Chargé d'affaires"), ('consul_general', 'Consul General'), ('consul', 'Consul'), ('honorary_consul', 'Honorary Consul'), ('permanent_representative', 'Permanent Representative')], max_length=32, verbose_name='head-of-mission title')),
-                ('street_lines', models.TextField(blank=True, help_text='One line per row.', verbose_name='street lines')),
-                ('postcode', models.CharField(blank=True, max_length=20, verbose_name='postcode')),
-                ('city', models.CharField(max_length=100, verbose_name='city')),
-                ('address_country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country of the postal address')),
-                ('consular_district', models.TextField(blank=True, verbose_name='consular district')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='primary email')),
-                ('other_emails', models.TextField(blank=True, help_text='One per line.', verbose_name='other email addresses')),
-                ('email_flagged_at', models.DateTimeField(blank=True, help_text='Set when mail to it bounced.', null=True, verbose_name='email flagged for review')),
-                ('email_flag_reason', models.CharField(blank=True, max_length=300, verbose_name='why the email is flagged')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone (E.164)')),
-                ('fax', models.CharField(blank=True, max_length=20, verbose_name='fax (E.164)')),
-                ('numbers_need_review', models.BooleanField(default=False, help_text="A phone or fax number has a country code other than the host country's.", verbose_name='numbers need review')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('contact_form_url', models.URLField(blank=True, verbose_name='contact form URL')),
-                ('languages', models.CharField(blank=True, help_text='Language codes letters may be written in, separated by commas, e.g. uk,en,cs.', max_length=100, verbose_name='letter languages')),
-                ('source', models.TextField(blank=True, help_text='URL or description of where the facts come from.', verbose_name='source')),
-                ('source_date', models.CharField(blank=True, max_length=100, verbose_name='source date')),
-                ('wikidata_id', models.CharField(blank=True, max_length=20, verbose_name='Wikidata id')),
-                ('verified_on', models.DateField(blank=True, null=True, verbose_name='verified on')),
-                ('verified_by', models.CharField(blank=True, max_length=150, verbose_name='verified by')),
-                ('active', models.BooleanField(default=True, help_text='Closed offices stay for history.', verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "sending_country",
+                    django_countries.fields.CountryField(db_index=True, max_length=2, verbose_name="sending state"),
+                ),
+                (
+                    "host_country",
+                    django_countries.fields.CountryField(db_index=True, max_length=2, verbose_name="host country"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("embassy", "Embassy"),
+                            ("consulate_general", "Consulate general"),
+                            ("consulate", "Consulate"),
+                            ("honorary_consulate", "Honorary consulate"),
+                            ("mission", "Permanent mission"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "head_title",
+                    models.CharField(
+                        choices=[
+                            ("ambassador", "Ambassador"),
+                            ("charge_d_affaires", "Chargé d'affaires"),
+                            ("consul_general", "Consul General"),
+                            ("consul", "Consul"),
+                            ("honorary_consul", "Honorary Consul"),
+                            ("permanent_representative", "Permanent Representative"),
+                        ],
+                        max_length=32,
+                        verbose_name="head-of-mission title",
+                    ),
+                ),
+                (
+                    "street_lines",
+                    models.TextField(blank=True, help_text="One line per row.", verbose_name="street lines"),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=20, verbose_name="postcode")),
+                ("city", models.CharField(max_length=100, verbose_name="city")),
+                (
+                    "address_country",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=2, verbose_name="country of the postal address"
+                    ),
+                ),
+                ("consular_district", models.TextField(blank=True, verbose_name="consular district")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="primary email")),
+                (
+                    "other_emails",
+                    models.TextField(blank=True, help_text="One per line.", verbose_name="other email addresses"),
+                ),
+                (
+                    "email_flagged_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Set when mail to it bounced.",
+                        null=True,
+                        verbose_name="email flagged for review",
+                    ),
+                ),
+                (
+                    "email_flag_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="why the email is flagged"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone (E.164)")),
+                ("fax", models.CharField(blank=True, max_length=20, verbose_name="fax (E.164)")),
+                (
+                    "numbers_need_review",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A phone or fax number has a country code other than the host country's.",
+                        verbose_name="numbers need review",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("contact_form_url", models.URLField(blank=True, verbose_name="contact form URL")),
+                (
+                    "languages",
+                    models.CharField(
+                        blank=True,
+                        help_text="Language codes letters may be written in, separated by commas, e.g. uk,en,cs.",
+                        max_length=100,
+                        verbose_name="letter languages",
+                    ),
+                ),
+                (
+                    "source",
+                    models.TextField(
+                        blank=True, help_text="URL or description of where the facts come from.", verbose_name="source"
+                    ),
+                ),
+                ("source_date", models.CharField(blank=True, max_length=100, verbose_name="source date")),
+                ("wikidata_id", models.CharField(blank=True, max_length=20, verbose_name="Wikidata id")),
+                ("verified_on", models.DateField(blank=True, null=True, verbose_name="verified on")),
+                ("verified_by", models.CharField(blank=True, max_length=150, verbose_name="verified by")),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Closed offices stay for history.", verbose_name="active"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'office',
-                'verbose_name_plural': 'offices',
-                'ordering': ['host_country', 'kind', 'city', 'name'],
-                'indexes': [models.Index(fields=['host_country', 'sending_country', 'active'], name='embassies_o_host_co_7ae1ec_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('wikidata_id', ''), _negated=True), fields=('wikidata_id',), name='office_unique_wikidata_id'), models.UniqueConstraint(fields=('sending_country', 'host_country', 'kind', 'city', 'name'), name='office_unique_identity'), models.CheckConstraint(condition=models.Q(('sending_country', models.F('host_country')), _negated=True), name='office_abroad'), models.CheckConstraint(condition=models.Q(('kind__in', ['embassy', 'consulate_general', 'consulate', 'honorary_consulate', 'mission'])), name='office_kind_known'), models.CheckConstraint(condition=models.Q(('head_title__in', ['ambassador', 'charge_d_affaires', 'consul_general', 'consul', 'honorary_consul', 'permanent_representative'])), name='office_head_title_known'), models.CheckConstraint(condition=models.Q(('phone', ''), ('phone__startswith', '+'), _connector='OR'), name='office_phone_e164'), models.CheckConstraint(condition=models.Q(('fax', ''), ('fax__startswith', '+'), _connector='OR'), name='office_fax_e164'), models.CheckConstraint(condition=models.Q(('verified_on__isnull', False), ('verified_by', ''), _connector='OR'), name='office_verifier_needs_date'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='office_name_not_empty'), models.CheckConstraint(condition=models.Q(('city', ''), _negated=True), name='office_city_not_empty')],
+                "verbose_name": "office",
+                "verbose_name_plural": "offices",
+                "ordering": ["host_country", "kind", "city", "name"],
+                "indexes": [
+                    models.Index(
+                        fields=["host_country", "sending_country", "active"], name="embassies_o_host_co_7ae1ec_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("wikidata_id", ""), _negated=True),
+                        fields=("wikidata_id",),
+                        name="office_unique_wikidata_id",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("sending_country", "host_country", "kind", "city", "name"),
+                        name="office_unique_identity",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("sending_country", models.F("host_country")), _negated=True),
+                        name="office_abroad",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["embassy", "consulate_general", "consulate", "honorary_consulate", "mission"])
+                        ),
+                        name="office_kind_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "head_title__in",
+                                [
+                                    "ambassador",
+                                    "charge_d_affaires",
+                                    "consul_general",
+                                    "consul",
+                                    "honorary_consul",
+                                    "permanent_representative",
+                                ],
+                            )
+                        ),
+                        name="office_head_title_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("phone", ""), ("phone__startswith", "+"), _connector="OR"),
+                        name="office_phone_e164",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("fax", ""), ("fax__startswith", "+"), _connector="OR"),
+                        name="office_fax_e164",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("verified_on__isnull", False), ("verified_by", ""), _connector="OR"),
+                        name="office_verifier_needs_date",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("name", ""), _negated=True), name="office_name_not_empty"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("city", ""), _negated=True), name="office_city_not_empty"
+                    ),
+                ],
             },
         ),
     ]

@@ -7,28 +7,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('embassies', '0001_initial'),
+        ("embassies", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='office',
-            name='numbers_review_note',
-            field=models.CharField(blank=True, help_text='What an import found wrong with the numbers of its source.', max_length=300, verbose_name='why the numbers need review'),
+            model_name="office",
+            name="numbers_review_note",
+            field=models.CharField(
+                blank=True,
+                help_text="What an import found wrong with the numbers of its source.",
+                max_length=300,
+                verbose_name="why the numbers need review",
+            ),
         ),
         migrations.CreateModel(
-            name='OrganiserScope',
+            name="OrganiserScope",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('host_countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True, verbose_name='host countries')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='organiser_scope', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "host_countries",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=746, multiple=True, verbose_name="host countries"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organiser_scope",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organiser scope',
-                'verbose_name_plural': 'organiser scopes',
+                "verbose_name": "organiser scope",
+                "verbose_name_plural": "organiser scopes",
             },
         ),
     ]

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+
 from django.core.management import call_command
 
 from embassies.models import HeadTitle, OfficeKind
@@ -11,8 +12,12 @@ from tests.factories import OfficeFactory, VerifiedOfficeFactory
 pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.letters.devmailbox_urls")]
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 SCREENSHOT = "/tmp/letter-form.png"
 
@@ -28,12 +33,18 @@ def site(live_server, settings, tmp_path, transactional_db):
     call_command("load_sample_campaign")
     VerifiedOfficeFactory(name="Embassy of Ukraine in the Czech Republic", city="Praha", email="emb_cz@mfa.example")
     VerifiedOfficeFactory(
-        name="Consulate General of Ukraine in Brno", city="Brno", kind=OfficeKind.CONSULATE_GENERAL,
-        head_title=HeadTitle.CONSUL_GENERAL, email="gc_cz@mfa.example",
+        name="Consulate General of Ukraine in Brno",
+        city="Brno",
+        kind=OfficeKind.CONSULATE_GENERAL,
+        head_title=HeadTitle.CONSUL_GENERAL,
+        email="gc_cz@mfa.example",
     )
     OfficeFactory(
-        name="Honorary Consulate of Ukraine in Ostrava", city="Ostrava", kind=OfficeKind.HONORARY_CONSULATE,
-        head_title=HeadTitle.HONORARY_CONSUL, email="",
+        name="Honorary Consulate of Ukraine in Ostrava",
+        city="Ostrava",
+        kind=OfficeKind.HONORARY_CONSULATE,
+        head_title=HeadTitle.HONORARY_CONSUL,
+        email="",
     )
     yield live_server.url
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -45,7 +56,9 @@ def page():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(java_script_enabled=False, locale="en-GB", viewport={"width": 1100, "height": 900})
+        context = browser.new_context(
+            java_script_enabled=False, locale="en-GB", viewport={"width": 1100, "height": 900}
+        )
         yield context.new_page()
         context.close()
         browser.close()

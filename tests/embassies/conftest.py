@@ -1,4 +1,5 @@
 import pytest
+
 from django.contrib.auth.models import Group
 
 from embassies.services import ORGANISERS_GROUP, organiser_scope_set

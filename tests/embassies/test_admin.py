@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -47,9 +48,15 @@ def test_changelist_search_and_verified_filter(admin_client):
     OfficeFactory(name="Embassy in Prague", city="Praha")
     VerifiedOfficeFactory(name="Consulate in Brno", city="Brno", email="brno@example.org")
 
-    assert [o.name for o in admin_client.get(CHANGELIST, {"q": "brno@example"}).context["cl"].result_list] == ["Consulate in Brno"]
-    assert [o.name for o in admin_client.get(CHANGELIST, {"verified": "no"}).context["cl"].result_list] == ["Embassy in Prague"]
-    assert [o.name for o in admin_client.get(CHANGELIST, {"verified": "yes"}).context["cl"].result_list] == ["Consulate in Brno"]
+    assert [o.name for o in admin_client.get(CHANGELIST, {"q": "brno@example"}).context["cl"].result_list] == [
+        "Consulate in Brno"
+    ]
+    assert [o.name for o in admin_client.get(CHANGELIST, {"verified": "no"}).context["cl"].result_list] == [
+        "Embassy in Prague"
+    ]
+    assert [o.name for o in admin_client.get(CHANGELIST, {"verified": "yes"}).context["cl"].result_list] == [
+        "Consulate in Brno"
+    ]
     assert "unverified" in admin_client.get(CHANGELIST).content.decode()
 
 
@@ -123,7 +130,8 @@ def test_fixing_a_flagged_number_clears_the_flag(admin_client):
 
 def test_bad_other_emails_and_languages_are_explained(admin_client):
     response = admin_client.post(
-        reverse("admin:embassies_office_add"), office_form_data(other_emails="ok@example.org\nnot-an-email", languages="uk,xx")
+        reverse("admin:embassies_office_add"),
+        office_form_data(other_emails="ok@example.org\nnot-an-email", languages="uk,xx"),
     )
 
     errors = response.context["adminform"].form.errors
@@ -262,7 +270,11 @@ def test_changing_the_email_of_a_verified_office_unverifies_it(admin_client):
     office = VerifiedOfficeFactory(host_country="CZ", email="old@example.org", other_emails="consul@example.org")
     url = reverse("admin:embassies_office_change", args=[office.pk])
     same = office_form_data(
-        name=office.name, city=office.city, kind=office.kind, phone="", email="OLD@example.org",
+        name=office.name,
+        city=office.city,
+        kind=office.kind,
+        phone="",
+        email="OLD@example.org",
         other_emails="consul@example.org\r\n",
     )
 
@@ -282,11 +294,10 @@ def test_changing_the_email_of_a_verified_office_unverifies_it(admin_client):
 def test_admin_xlsx_export_holds_no_formulas_and_round_trips(admin_client):
     import io
 
+    from import_export.formats.base_formats import XLSX
     from openpyxl import load_workbook
 
-    from import_export.formats.base_formats import XLSX
-
-    OfficeFactory(name="=HYPERLINK(\"https://evil.example\",\"Embassy\")", city="Praha")
+    OfficeFactory(name='=HYPERLINK("https://evil.example","Embassy")', city="Praha")
     formats = reverse("admin:embassies_office_export")
     choices = dict(admin_client.get(formats).context["form"].fields["format"].choices)
     xlsx = next(index for index, label in choices.items() if str(label).lower() == XLSX().get_title().lower())

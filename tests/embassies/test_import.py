@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from django.core.management import CommandError, call_command
 
 from embassies.importing import office_file_import
@@ -18,7 +19,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "embassies" / "sample" / "offices
 
 PROJECT_CSV = (
     "sending_country,host_country,kind,name,city,street_lines,postcode,email,other_emails,phone,fax,languages,source,source_date\n"
-    "UA,CZ,embassy,,Praha,Charlese de Gaulla 29,160 00,emb_cz@mfa.gov.ua,,+420 233 342 000,,\"uk,cs\",https://czechia.mfa.gov.ua,2026-01-01\n"
+    'UA,CZ,embassy,,Praha,Charlese de Gaulla 29,160 00,emb_cz@mfa.gov.ua,,+420 233 342 000,,"uk,cs",https://czechia.mfa.gov.ua,2026-01-01\n'
     "UA,CZ,consulate,,Brno,Šumavská 416/15,602 00,brno@example.org,,541 211 004,,,https://example.org/brno,2026-01-01\n"
     "UA,CZ,consulate,,Ostrava,,,,,+420 12,,,x,2026-01-01\n"
     "UA,XX,embassy,,Nowhere,,,,,,,,x,2026-01-01\n"
@@ -175,7 +176,9 @@ def test_foreign_country_code_is_flagged_not_silently_accepted(tmp_path):
 
 def test_changing_contact_facts_of_a_verified_office_unverifies_it(tmp_path):
     office = VerifiedOfficeFactory(city="Praha", email="emb_cz@mfa.gov.ua", phone="+420233342000")
-    unchanged = "sending_country,host_country,kind,city,email,phone\nUA,CZ,embassy,Praha,emb_cz@mfa.gov.ua,+420233342000\n"
+    unchanged = (
+        "sending_country,host_country,kind,city,email,phone\nUA,CZ,embassy,Praha,emb_cz@mfa.gov.ua,+420233342000\n"
+    )
     moved = "sending_country,host_country,kind,city,email,phone\nUA,CZ,embassy,Praha,emb_cz@mfa.gov.ua,+420227020212\n"
 
     run(unchanged, tmp_path=tmp_path)
@@ -259,7 +262,11 @@ def test_sample_directory_imports_cleanly_and_unverified(tmp_path):
     assert set(Office.objects.values_list("host_country", flat=True)) >= {"CZ", "SK", "AT", "DE", "PL", "IT"}
     assert not Office.objects.verified().exists()
     embassies = Office.objects.filter(kind=OfficeKind.EMBASSY)
-    assert embassies.count() == 6 and not embassies.filter(street_lines="").exists() and not embassies.filter(postcode="").exists()
+    assert (
+        embassies.count() == 6
+        and not embassies.filter(street_lines="").exists()
+        and not embassies.filter(postcode="").exists()
+    )
     assert not Office.objects.filter(source="").exists() and not Office.objects.filter(source_date="").exists()
     again = office_file_import(content=SAMPLE.read_bytes(), filename=SAMPLE.name)
     assert (again.created, again.updated) == (0, 0)
@@ -287,11 +294,11 @@ def test_messy_shared_candidates_every_row_accounted_for_and_second_run_changes_
 
 
 def test_public_csv_cannot_run_formulas_and_still_round_trips(client, tmp_path):
-    OfficeFactory(name="=HYPERLINK(\"https://evil.example\",\"Embassy\")", source="@SUM(1+1)", phone="+420233342000")
+    OfficeFactory(name='=HYPERLINK("https://evil.example","Embassy")', source="@SUM(1+1)", phone="+420233342000")
     exported = client.get("/embassies/directory.csv").content.decode()
     row = next(csv.DictReader(io.StringIO(exported)))
 
-    assert row["name"] == "'=HYPERLINK(\"https://evil.example\",\"Embassy\")"
+    assert row["name"] == '\'=HYPERLINK("https://evil.example","Embassy")'
     assert row["source"] == "'@SUM(1+1)"
     assert row["phone"] == "+420233342000"
     assert "created: 0, updated: 0, unchanged: 1" in run(exported, tmp_path=tmp_path)

@@ -1,6 +1,7 @@
 """Model rules: database constraints, clean() normalisation, who may receive mail, scope helpers."""
 
 import pytest
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+
 from django.urls import reverse
 
 from embassies.models import OfficeKind

@@ -1,6 +1,7 @@
 """Per-country scope: an organiser sees and edits only the offices of the countries they look after."""
 
 import pytest
+
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -21,7 +22,9 @@ def test_organisers_group_may_view_add_and_change_offices_but_not_delete_or_resc
     )
 
     assert directory_perms == set(ORGANISER_CODENAMES) == {"view_office", "add_office", "change_office"}
-    assert not group.permissions.filter(codename__in=["delete_office", "change_organiserscope", "add_organiserscope"]).exists()
+    assert not group.permissions.filter(
+        codename__in=["delete_office", "change_organiserscope", "add_organiserscope"]
+    ).exists()
     assert Permission.objects.filter(codename="delete_office").exists()  # it exists; the group just lacks it
 
 
@@ -83,11 +86,7 @@ def test_organiser_cannot_edit_scopes(organiser_client):
 
 
 def test_import_rows_outside_scope_are_rejected_with_the_reason(organiser_client):
-    content = (
-        "sending_country,host_country,kind,city\n"
-        "UA,CZ,embassy,Praha\n"
-        "UA,AT,embassy,Wien\n"
-    )
+    content = "sending_country,host_country,kind,city\nUA,CZ,embassy,Praha\nUA,AT,embassy,Wien\n"
     upload = SimpleUploadedFile("offices.csv", content.encode(), content_type="text/csv")
 
     response = organiser_client.post(

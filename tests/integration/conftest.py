@@ -42,9 +42,21 @@ def redis_url(tmp_path_factory):
     port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
@@ -81,7 +93,11 @@ class Stack:
     def driver(self, *args: str) -> str:
         result = subprocess.run(
             [sys.executable, "-m", "tests.integration.driver", *args],
-            cwd=REPO, env=self.env, capture_output=True, text=True, timeout=60,
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout
@@ -89,9 +105,25 @@ class Stack:
     def worker_start(self) -> subprocess.Popen:
         log = (self.logdir / f"worker-{len(self.workers)}.log").open("w")
         process = subprocess.Popen(
-            [str(CELERY), "-A", "config", "worker", "--pool=prefork", "-c", "2", "-l", "info",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(CELERY),
+                "-A",
+                "config",
+                "worker",
+                "--pool=prefork",
+                "-c",
+                "2",
+                "-l",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=REPO,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.workers.append(process)
         return process
@@ -127,8 +159,12 @@ def migrated_db(tmp_path_factory, redis_url, esp):
     path = tmp_path_factory.mktemp("db") / "template.sqlite3"
     env = integration_env(db_path=path, redis_url=redis_url, esp=esp)
     result = subprocess.run(
-        [sys.executable, "-m", "tests.integration.driver", "migrate"], cwd=REPO, env=env,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "tests.integration.driver", "migrate"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return path
@@ -151,7 +187,11 @@ def stack(tmp_path, migrated_db, redis_url, esp):
     shutil.copy(migrated_db, db_path)
     redis.Redis.from_url(redis_url).flushdb()
     esp.reset()
-    world = Stack(db_path=db_path, env=integration_env(db_path=db_path, redis_url=redis_url, esp=esp),
-                  logdir=tmp_path, redis_url=redis_url)
+    world = Stack(
+        db_path=db_path,
+        env=integration_env(db_path=db_path, redis_url=redis_url, esp=esp),
+        logdir=tmp_path,
+        redis_url=redis_url,
+    )
     yield world
     world.worker_stop_all()

@@ -1,8 +1,8 @@
 """Run by the integration test in its own process, with config.settings.integration (the worker's settings).
 
-    python -m tests.integration.driver migrate
-    python -m tests.integration.driver letters <count>    # a confirmed submission: <count> letters queued
-    python -m tests.integration.driver sweep              # re-queue everything stuck, as the periodic task does
+python -m tests.integration.driver migrate
+python -m tests.integration.driver letters <count>    # a confirmed submission: <count> letters queued
+python -m tests.integration.driver sweep              # re-queue everything stuck, as the periodic task does
 """
 
 import datetime
@@ -40,25 +40,44 @@ def letters_create(*, count: int) -> None:
     from embassies.models import HeadTitle, Office, OfficeKind
 
     campaign = Campaign.objects.create(
-        slug="integration", title="Integration", target="Law No. 13673", sending_country="UA",
+        slug="integration",
+        title="Integration",
+        target="Law No. 13673",
+        sending_country="UA",
         from_email="letters@example.org",
     )
     template = LetterTemplate.objects.create(
-        campaign=campaign, language="en", subject="A protest", body="{salutation},\n\nCitizens of {host_country}.",
+        campaign=campaign,
+        language="en",
+        subject="A protest",
+        body="{salutation},\n\nCitizens of {host_country}.",
         closing="Yours sincerely,",
     )
     offices = [
         Office.objects.create(
-            sending_country="UA", host_country="CZ", kind=OfficeKind.CONSULATE, head_title=HeadTitle.CONSUL,
-            name=f"Consulate {index}", city=f"City {index}", email=f"office{index}@example.org",
+            sending_country="UA",
+            host_country="CZ",
+            kind=OfficeKind.CONSULATE,
+            head_title=HeadTitle.CONSUL,
+            name=f"Consulate {index}",
+            city=f"City {index}",
+            email=f"office{index}@example.org",
             verified_on=datetime.date(2026, 1, 1),
         )
         for index in range(count)
     ]
     submission = submission_create(
-        campaign=campaign, template=template, offices=offices, name="Jana Nováková", city="Brno",
-        email="jana@example.org", subject=template.subject, body=template.body, personal_paragraph="Why I write.",
-        send_copy=False, interface_language="en",
+        campaign=campaign,
+        template=template,
+        offices=offices,
+        name="Jana Nováková",
+        city="Brno",
+        email="jana@example.org",
+        subject=template.subject,
+        body=template.body,
+        personal_paragraph="Why I write.",
+        send_copy=False,
+        interface_language="en",
     )
     result = submission_confirm(token=submission_confirm_token(submission=submission), interface_language="en")
     print(result.outcome.value)

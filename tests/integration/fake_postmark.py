@@ -4,7 +4,7 @@ import json
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -41,7 +41,9 @@ class FakePostmark:
 
     def letter_refs(self) -> list[str]:
         with self.lock:
-            return [message["Metadata"]["letter_ref"] for message in self.accepted if "letter_ref" in message["Metadata"]]
+            return [
+                message["Metadata"]["letter_ref"] for message in self.accepted if "letter_ref" in message["Metadata"]
+            ]
 
     def _handler_class(self):
         fake = self
@@ -86,7 +88,7 @@ class FakePostmark:
                     200,
                     {
                         "To": message["To"],
-                        "SubmittedAt": datetime.now(timezone.utc).isoformat(),
+                        "SubmittedAt": datetime.now(UTC).isoformat(),
                         "MessageID": message_id,
                         "ErrorCode": 0,
                         "Message": "OK",
@@ -100,10 +102,11 @@ class FakePostmark:
                 if not self._authorised():
                     return None
                 query = {key: values[0] for key, values in parse_qs(parts.query).items()}
-                wanted = {key[len("metadata_"):]: value for key, value in query.items() if key.startswith("metadata_")}
+                wanted = {key[len("metadata_") :]: value for key, value in query.items() if key.startswith("metadata_")}
                 with fake.lock:
                     found = [
-                        message for message in fake.accepted
+                        message
+                        for message in fake.accepted
                         if all(message["Metadata"].get(key) == value for key, value in wanted.items())
                     ]
                 count = int(query.get("count", 50))

@@ -1,6 +1,7 @@
 import time
 
 import pytest
+
 from django.core import mail, signing
 
 from campaign.abuse import FILL_TIME_SALT
@@ -46,11 +47,15 @@ def offices(db):
             name="Consulate of Ukraine in Brno", city="Brno", kind=OfficeKind.CONSULATE, head_title=HeadTitle.CONSUL
         ),
         "honorary": VerifiedOfficeFactory(
-            name="Honorary Consulate of Ukraine in Ostrava", city="Ostrava", kind=OfficeKind.HONORARY_CONSULATE,
+            name="Honorary Consulate of Ukraine in Ostrava",
+            city="Ostrava",
+            kind=OfficeKind.HONORARY_CONSULATE,
             head_title=HeadTitle.HONORARY_CONSUL,
         ),
         "unverified": OfficeFactory(
-            name="Consulate General of Ukraine in Plzeň", city="Plzeň", kind=OfficeKind.CONSULATE_GENERAL,
+            name="Consulate General of Ukraine in Plzeň",
+            city="Plzeň",
+            kind=OfficeKind.CONSULATE_GENERAL,
             head_title=HeadTitle.CONSUL_GENERAL,
         ),
     }

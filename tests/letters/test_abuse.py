@@ -4,6 +4,7 @@ import hashlib
 import time
 
 import pytest
+
 from django.core import signing
 from django.urls import reverse
 

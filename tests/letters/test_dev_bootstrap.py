@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -62,9 +63,16 @@ def test_walkthrough_sample_letter_to_the_czech_offices(client, settings, outbox
     response = client.post(
         form_url,
         {
-            "action": "email", "offices": chosen, "language": "en", "name": "Jana Nováková", "city": "Brno",
-            "email": "jana@example.org", "personal_paragraph": "My neighbour fled the draft.",
-            "subject": form.initial["subject"], "body": form.initial["body"], "website": "",
+            "action": "email",
+            "offices": chosen,
+            "language": "en",
+            "name": "Jana Nováková",
+            "city": "Brno",
+            "email": "jana@example.org",
+            "personal_paragraph": "My neighbour fled the draft.",
+            "subject": form.initial["subject"],
+            "body": form.initial["body"],
+            "website": "",
             "form_started": started_long_ago(),
         },
     )

@@ -4,6 +4,7 @@ import datetime
 import email.utils
 
 import pytest
+
 from django.urls import reverse
 
 from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus, ReplyCapture, Submission
@@ -64,7 +65,9 @@ def test_confirmation_sends_one_personalised_letter_per_office(client, campaign,
     ("capture", "expect_reply_to_supporter", "expect_cc_token"),
     [(ReplyCapture.OFF, True, False), (ReplyCapture.CC, True, True)],
 )
-def test_reply_capture_modes(client, campaign, letter_data, outbox, capture, expect_reply_to_supporter, expect_cc_token):
+def test_reply_capture_modes(
+    client, campaign, letter_data, outbox, capture, expect_reply_to_supporter, expect_cc_token
+):
     campaign.reply_capture = capture
     campaign.save()
     submit_and_confirm(client, letter_data, outbox, office_keys=("embassy",))
@@ -202,7 +205,9 @@ def test_status_page_shows_each_failure_reason_escaped(client, campaign, offices
     client.post(FORM_URL, letter_data())
     submission = Submission.objects.get()
     embassy, consulate = submission.letters.order_by("office__kind")
-    Letter.objects.filter(pk=embassy.pk).update(status=LetterStatus.FAILED, failure_reason="HTTP 422: <b>Invalid</b> 'To'")
+    Letter.objects.filter(pk=embassy.pk).update(
+        status=LetterStatus.FAILED, failure_reason="HTTP 422: <b>Invalid</b> 'To'"
+    )
     Letter.objects.filter(pk=consulate.pk).update(
         status=LetterStatus.FAILED, failure_reason="Not sent: you already sent this letter to this office."
     )

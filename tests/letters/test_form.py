@@ -1,6 +1,7 @@
 """The letter form: offices, fields, validation, header injection, oversized and malformed input."""
 
 import pytest
+
 from django.urls import reverse
 
 from campaign.forms import CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PRINT, LetterForm
@@ -62,7 +63,15 @@ def test_email_is_required_only_for_the_email_channel(campaign, offices, letter_
         form = LetterForm(data, campaign=campaign, host_country="CZ", channel=channel)
         assert form.is_valid(), form.errors
         assert set(form.cleaned_data) >= {
-            "offices", "language", "template", "name", "city", "email", "subject", "body", "personal_paragraph",
+            "offices",
+            "language",
+            "template",
+            "name",
+            "city",
+            "email",
+            "subject",
+            "body",
+            "personal_paragraph",
             "send_copy",
         }
 
@@ -98,7 +107,9 @@ def test_unknown_placeholder_in_the_edited_letter_is_named(client, campaign, off
 
 @pytest.mark.parametrize("field", ["body", "subject"])
 @pytest.mark.parametrize("placeholder", ["{date:d}", "{supporter_name!r}", "{host_country:>99999999}"])
-def test_placeholder_with_options_is_a_form_error_not_a_crash(client, campaign, offices, letter_data, field, placeholder):
+def test_placeholder_with_options_is_a_form_error_not_a_crash(
+    client, campaign, offices, letter_data, field, placeholder
+):
     response = client.post(FORM_URL, letter_data(action="preview", **{field: f"{{salutation}} {placeholder}"}))
 
     assert response.status_code == 200
@@ -147,7 +158,9 @@ def test_no_recipient_address_is_taken_from_the_request(client, campaign, office
     assert all("attacker@example.org" not in message.to for message in outbox)
 
 
-def test_letter_form_queries_do_not_grow_with_the_number_of_offices(client, campaign, offices, django_assert_num_queries):
+def test_letter_form_queries_do_not_grow_with_the_number_of_offices(
+    client, campaign, offices, django_assert_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -3,6 +3,7 @@
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+
 from django.urls import reverse
 
 from campaign.mailto import mailto_url
@@ -33,7 +34,11 @@ def test_mailto_page_has_one_link_per_office_and_stores_nothing(client, campaign
     page = response.content.decode()
     links = mailto_links(page)
     assert len(links) == 2
-    embassy_link = next(link for link in links if link.startswith(offices["embassy"].email.replace("@", "%40")) or link.startswith(offices["embassy"].email))
+    embassy_link = next(
+        link
+        for link in links
+        if link.startswith(offices["embassy"].email.replace("@", "%40")) or link.startswith(offices["embassy"].email)
+    )
     body = parse_qs(urlsplit("mailto:" + embassy_link.replace("&amp;", "&")).query)["body"][0]
     assert body.startswith("Dear Ambassador,\r\n\r\nWe write on behalf of the citizens of Czechia.")
     assert "Jana Nováková" in unquote(body)

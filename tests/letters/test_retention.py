@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+
 from django.utils import timezone
 
 from campaign.models import ContactEvent, Letter, LetterStatus, Submission
@@ -16,8 +17,16 @@ pytestmark = pytest.mark.django_db
 def submission_with_letter(*, age_days: int, confirmed: bool, status: str) -> Submission:
     campaign = CampaignFactory()
     submission = Submission.objects.create(
-        campaign=campaign, language="en", name="Jana", city="Brno", email="jana@example.org", sender_hash="h",
-        subject="S", body="B", personal_paragraph="P", confirmed_at=timezone.now() if confirmed else None,
+        campaign=campaign,
+        language="en",
+        name="Jana",
+        city="Brno",
+        email="jana@example.org",
+        sender_hash="h",
+        subject="S",
+        body="B",
+        personal_paragraph="P",
+        confirmed_at=timezone.now() if confirmed else None,
     )
     Submission.objects.filter(pk=submission.pk).update(created_at=timezone.now() - datetime.timedelta(days=age_days))
     Letter.objects.create(

@@ -5,6 +5,7 @@ import email
 from pathlib import Path
 
 import pytest
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -45,8 +46,14 @@ def test_sample_letter_text_is_kept_exactly():
     embassy = VerifiedOfficeFactory(host_country="CZ")
 
     letter = letter_render(
-        subject=template.subject, body=template.body, closing=template.closing, office=embassy, language="en",
-        supporter_name="Jana", supporter_city="Brno", on_date=datetime.date(2026, 11, 24),
+        subject=template.subject,
+        body=template.body,
+        closing=template.closing,
+        office=embassy,
+        language="en",
+        supporter_name="Jana",
+        supporter_city="Brno",
+        on_date=datetime.date(2026, 11, 24),
     )
 
     assert letter.subject == subject
@@ -74,7 +81,9 @@ def test_admin_outbox_shows_no_letter_bodies(admin_client):
     call_command("load_sample_campaign")
     response = admin_client.get(reverse("admin:campaign_letter_changelist"))
     assert response.status_code == 200
-    assert admin_client.get(reverse("admin:campaign_campaign_change", args=[Campaign.objects.get().pk])).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:campaign_campaign_change", args=[Campaign.objects.get().pk])).status_code == 200
+    )
 
 
 def test_dev_mailbox_backend_writes_eml_through_anymail(settings, tmp_path):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+
 from django.utils import timezone
 
 from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus
@@ -25,12 +26,23 @@ def queued_letter(db):
 
     LetterTemplateFactory(campaign=campaign)
     submission = Submission.objects.create(
-        campaign=campaign, language="en", name="Jana", city="Brno", email="jana@example.org", sender_hash="h",
-        subject="Protest", body="{salutation},\n\nText.", confirmed_at=timezone.now(),
+        campaign=campaign,
+        language="en",
+        name="Jana",
+        city="Brno",
+        email="jana@example.org",
+        sender_hash="h",
+        subject="Protest",
+        body="{salutation},\n\nText.",
+        confirmed_at=timezone.now(),
     )
     return Letter.objects.create(
-        submission=submission, campaign=campaign, office=VerifiedOfficeFactory(), sender_hash="h",
-        status=LetterStatus.QUEUED, queued_at=timezone.now(),
+        submission=submission,
+        campaign=campaign,
+        office=VerifiedOfficeFactory(),
+        sender_hash="h",
+        status=LetterStatus.QUEUED,
+        queued_at=timezone.now(),
     )
 
 
@@ -101,8 +113,12 @@ def test_sweep_requeues_letters_stuck_in_sending_or_queued(queued_letter, outbox
     letter_claim(letter_id=queued_letter.pk)  # a worker claimed it, then died
     Letter.objects.filter(pk=queued_letter.pk).update(claimed_at=long_ago)
     fresh = Letter.objects.create(
-        submission=queued_letter.submission, campaign=queued_letter.campaign, office=VerifiedOfficeFactory(),
-        sender_hash="h", status=LetterStatus.SENDING, claimed_at=timezone.now(),
+        submission=queued_letter.submission,
+        campaign=queued_letter.campaign,
+        office=VerifiedOfficeFactory(),
+        sender_hash="h",
+        status=LetterStatus.SENDING,
+        claimed_at=timezone.now(),
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -121,7 +137,8 @@ def test_sweep_requeues_letters_stuck_in_sending_or_queued(queued_letter, outbox
 
 def test_sweep_gives_up_on_a_letter_that_keeps_killing_workers(queued_letter, settings):
     Letter.objects.filter(pk=queued_letter.pk).update(
-        status=LetterStatus.SENDING, attempts=settings.LETTER_SEND_MAX_ATTEMPTS,
+        status=LetterStatus.SENDING,
+        attempts=settings.LETTER_SEND_MAX_ATTEMPTS,
         claimed_at=timezone.now() - datetime.timedelta(hours=1),
     )
 

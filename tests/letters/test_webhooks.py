@@ -4,6 +4,7 @@ import base64
 import json
 
 import pytest
+
 from django.test import Client
 from django.utils import timezone
 
@@ -22,29 +23,56 @@ def auth(credentials: str = "test:test-webhook-secret") -> dict:
 @pytest.fixture
 def sent_letter(db):
     campaign = CampaignFactory()
-    submission = Submission.objects.create(campaign=campaign, language="en", sender_hash="h", confirmed_at=timezone.now())
+    submission = Submission.objects.create(
+        campaign=campaign, language="en", sender_hash="h", confirmed_at=timezone.now()
+    )
     return Letter.objects.create(
-        submission=submission, campaign=campaign, office=VerifiedOfficeFactory(email="embassy@example.org"),
-        sender_hash="h", status=LetterStatus.SENT, esp_message_id="0f3c1a2b-1111-2222-3333-444455556666",
+        submission=submission,
+        campaign=campaign,
+        office=VerifiedOfficeFactory(email="embassy@example.org"),
+        sender_hash="h",
+        status=LetterStatus.SENT,
+        esp_message_id="0f3c1a2b-1111-2222-3333-444455556666",
     )
 
 
 def delivery(letter, **overrides) -> dict:
     return {
-        "RecordType": "Delivery", "ServerID": 23, "MessageStream": "outbound", "MessageID": letter.esp_message_id,
-        "Recipient": letter.office.email, "Tag": "letter", "DeliveredAt": "2026-11-24T16:33:54.9070259Z",
-        "Details": "Test delivery webhook details", "Metadata": {"letter_ref": letter.reply_token}, **overrides,
+        "RecordType": "Delivery",
+        "ServerID": 23,
+        "MessageStream": "outbound",
+        "MessageID": letter.esp_message_id,
+        "Recipient": letter.office.email,
+        "Tag": "letter",
+        "DeliveredAt": "2026-11-24T16:33:54.9070259Z",
+        "Details": "Test delivery webhook details",
+        "Metadata": {"letter_ref": letter.reply_token},
+        **overrides,
     }
 
 
 def bounce(letter, **overrides) -> dict:
     return {
-        "RecordType": "Bounce", "ID": 4323372036854775807, "Type": "HardBounce", "TypeCode": 1,
-        "Name": "Hard bounce", "Tag": "letter", "MessageID": letter.esp_message_id, "Metadata": {},
-        "ServerID": 23, "Description": "The server was unable to deliver your message (mailbox not found).",
-        "Details": "smtp;550 5.1.1 mailbox unknown", "Email": letter.office.email, "From": "letters@example.org",
-        "BouncedAt": "2026-11-24T16:33:54Z", "DumpAvailable": False, "Inactive": True, "CanActivate": True,
-        "Subject": "A protest", "MessageStream": "outbound", **overrides,
+        "RecordType": "Bounce",
+        "ID": 4323372036854775807,
+        "Type": "HardBounce",
+        "TypeCode": 1,
+        "Name": "Hard bounce",
+        "Tag": "letter",
+        "MessageID": letter.esp_message_id,
+        "Metadata": {},
+        "ServerID": 23,
+        "Description": "The server was unable to deliver your message (mailbox not found).",
+        "Details": "smtp;550 5.1.1 mailbox unknown",
+        "Email": letter.office.email,
+        "From": "letters@example.org",
+        "BouncedAt": "2026-11-24T16:33:54Z",
+        "DumpAvailable": False,
+        "Inactive": True,
+        "CanActivate": True,
+        "Subject": "A protest",
+        "MessageStream": "outbound",
+        **overrides,
     }
 
 

@@ -2,8 +2,9 @@ import io
 import time
 
 import pytest
-from django.core import signing
 from pypdf import PdfReader
+
+from django.core import signing
 
 from campaign.abuse import FILL_TIME_SALT
 from embassies.models import HeadTitle, OfficeKind
@@ -27,7 +28,9 @@ def campaign(db):
     campaign = CampaignFactory(slug="law-13673", title="Law 13673")
     LetterTemplateFactory(campaign=campaign, language="en", subject="A protest against Law No. 13673", body=BODY)
     LetterTemplateFactory(
-        campaign=campaign, language="uk", subject="Протест проти закону № 13673",
+        campaign=campaign,
+        language="uk",
+        subject="Протест проти закону № 13673",
         body="{salutation},\n\nМи звертаємося до вас від імені громадян країни {host_country}: її, єдність, ґанок.",
         closing="З повагою,",
     )
@@ -44,19 +47,33 @@ def offices(db):
     """Czech offices of Ukraine, each with its own head and address, and one in Poland."""
     return {
         "embassy": VerifiedOfficeFactory(
-            name="Embassy of Ukraine in the Czech Republic", city="Praha 6", street_lines="Charlese de Gaulla 29",
+            name="Embassy of Ukraine in the Czech Republic",
+            city="Praha 6",
+            street_lines="Charlese de Gaulla 29",
             postcode="160 00",
         ),
         "consulate": VerifiedOfficeFactory(
-            name="Consulate of Ukraine in Brno", city="Brno", street_lines="Kounicova 19", postcode="602 00",
-            kind=OfficeKind.CONSULATE, head_title=HeadTitle.CONSUL,
+            name="Consulate of Ukraine in Brno",
+            city="Brno",
+            street_lines="Kounicova 19",
+            postcode="602 00",
+            kind=OfficeKind.CONSULATE,
+            head_title=HeadTitle.CONSUL,
         ),
         "honorary": OfficeFactory(
-            name="Honorary Consulate of Ukraine in Ostrava", city="Ostrava", street_lines="Nádražní 1",
-            postcode="702 00", kind=OfficeKind.HONORARY_CONSULATE, head_title=HeadTitle.HONORARY_CONSUL, email="",
+            name="Honorary Consulate of Ukraine in Ostrava",
+            city="Ostrava",
+            street_lines="Nádražní 1",
+            postcode="702 00",
+            kind=OfficeKind.HONORARY_CONSULATE,
+            head_title=HeadTitle.HONORARY_CONSUL,
+            email="",
         ),
         "poland": VerifiedOfficeFactory(
-            name="Embassy of Ukraine in Poland", host_country="PL", city="Warszawa", street_lines="al. Szucha 7",
+            name="Embassy of Ukraine in Poland",
+            host_country="PL",
+            city="Warszawa",
+            street_lines="al. Szucha 7",
             postcode="00-580",
         ),
     }

@@ -5,9 +5,10 @@ import datetime
 import io
 
 import pytest
+from pypdf import PdfReader
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from pypdf import PdfReader
 
 from campaign.models import ContactChannel, ContactEvent
 from campaign.printing.models import Batch, BatchStatus, Group, Signer, SignerMode
@@ -43,9 +44,14 @@ def make_batch(campaign, template, group, czech_offices, django_capture_on_commi
     def build(*, mode=SignerMode.SIGNERS, signers=THREE_SIGNERS, **options):
         with django_capture_on_commit_callbacks(execute=True):
             batch = batch_create(
-                campaign=campaign, template=template, group=group, host_country="CZ",
-                selected_offices=options.pop("selected_offices", None), signer_mode=mode,
-                signers=signers if mode == SignerMode.SIGNERS else [], **options,
+                campaign=campaign,
+                template=template,
+                group=group,
+                host_country="CZ",
+                selected_offices=options.pop("selected_offices", None),
+                signer_mode=mode,
+                signers=signers if mode == SignerMode.SIGNERS else [],
+                **options,
             )
         batch.refresh_from_db()
         return batch
@@ -113,13 +119,13 @@ def test_csv_lists_offices_signers_and_counts_without_emails(make_batch, czech_o
     assert "@" not in "".join("".join(row) for row in rows)
 
 
-
 def test_csv_neutralises_spreadsheet_formulas_in_signer_names(make_batch, czech_offices):
     batch = make_batch(signers=[SignerRow('=HYPERLINK("http://evil.example","x")', ""), SignerRow("@SUM(1)", "")])
 
     with batch.csv.open("rb") as csv_file:
         signers = {row[2] for row in csv.reader(io.StringIO(csv_file.read().decode("utf-8")))}
     assert signers == {"Signer", '\'=HYPERLINK("http://evil.example","x")', "'@SUM(1)"}
+
 
 def test_selection_of_offices_limits_the_batch(make_batch, offices):
     batch = make_batch(selected_offices=[offices["consulate"]])
@@ -210,10 +216,15 @@ def test_batch_renderer_output_equals_the_naive_single_document(make_batch):
     naive = io.BytesIO()
     pdf_engine().write(
         html=document_html(
-            title="t", language="en", paper="a4", letters=letters, cover=batch_cover_build(batch=batch, letters=letters),
+            title="t",
+            language="en",
+            paper="a4",
+            letters=letters,
+            cover=batch_cover_build(batch=batch, letters=letters),
             labels=batch_labels_build(letters=letters),
         ),
-        target=naive, tagged=False,
+        target=naive,
+        tagged=False,
     )
 
     assert batch_pages(batch) == pdf_pages_text(naive.getvalue())

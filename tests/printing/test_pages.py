@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,9 +37,15 @@ def media(settings, tmp_path):
 
 def batch_data(template, group, **overrides):
     data = {
-        "group": group.pk, "template": template.pk, "host_country": "CZ", "signer_mode": SignerMode.SIGNERS,
-        "signers_text": "Anna Dvořáková, Praha\nŁukasz Wróbel, Brno\nJürgen Groß", "copies_per_office": 1,
-        "sign_lines": 10, "paper": "a4", "group_signature": "",
+        "group": group.pk,
+        "template": template.pk,
+        "host_country": "CZ",
+        "signer_mode": SignerMode.SIGNERS,
+        "signers_text": "Anna Dvořáková, Praha\nŁukasz Wróbel, Brno\nJürgen Groß",
+        "copies_per_office": 1,
+        "sign_lines": 10,
+        "paper": "a4",
+        "group_signature": "",
     }
     data.update(overrides)
     return data
@@ -77,7 +84,6 @@ def test_member_creates_a_batch_for_all_czech_offices_with_three_signers_downloa
     assert "Posted" in page and "Download the PDF" not in page
 
 
-
 def test_a_batch_past_retention_explains_its_files_are_gone_and_can_still_be_posted(
     client, member, template, group, czech_offices, media, settings, django_capture_on_commit_callbacks
 ):
@@ -96,6 +102,7 @@ def test_a_batch_past_retention_explains_its_files_are_gone_and_can_still_be_pos
     client.post(reverse("printing:batch_posted", kwargs={"batch_id": batch.pk}), {"posted_on": timezone.localdate()})
     assert sum(ContactEvent.objects.filter(channel=ContactChannel.POST).values_list("quantity", flat=True)) == 9
 
+
 def test_progress_page_refreshes_itself_while_rendering(client, member, template, group, czech_offices, media):
     client.force_login(member)
     client.post(reverse("printing:batch_new"), batch_data(template, group))  # on_commit not run: still queued
@@ -110,7 +117,7 @@ def test_progress_page_refreshes_itself_while_rendering(client, member, template
 
 def test_bad_csv_rows_are_shown_as_form_errors(client, member, template, group, czech_offices, media):
     client.force_login(member)
-    upload = SimpleUploadedFile("signers.csv", "name,city\nAnna,Praha\n,Brno\n".encode(), content_type="text/csv")
+    upload = SimpleUploadedFile("signers.csv", b"name,city\nAnna,Praha\n,Brno\n", content_type="text/csv")
 
     response = client.post(
         reverse("printing:batch_new"), batch_data(template, group, signers_text="", signers_csv=upload)
@@ -119,7 +126,6 @@ def test_bad_csv_rows_are_shown_as_form_errors(client, member, template, group, 
     assert response.status_code == 400
     assert "Line 3: the name is missing." in response.content.decode()
     assert not Batch.objects.exists()
-
 
 
 def test_an_oversized_csv_is_refused_without_reading_it_all(client, member, template, group, czech_offices, media):
@@ -134,6 +140,7 @@ def test_an_oversized_csv_is_refused_without_reading_it_all(client, member, temp
     assert "The file is larger than 512 KB." in response.content.decode()
     assert not Batch.objects.exists()
 
+
 def test_members_see_only_their_groups_batches(client, member, template, czech_offices, media):
     other_group = Group.objects.create(name="Elsewhere", country="CZ")
     client.force_login(member)
@@ -145,13 +152,17 @@ def test_members_see_only_their_groups_batches(client, member, template, czech_o
 
 def test_organisers_group_gets_printing_permissions_after_migrate(db):
     call_command("migrate", "printing", verbosity=0)  # post_migrate runs again; it must be repeatable
-    codenames = set(AuthGroup.objects.get(name="Organisers").permissions.filter(
-        content_type__app_label="printing").values_list("codename", flat=True))
+    codenames = set(
+        AuthGroup.objects.get(name="Organisers")
+        .permissions.filter(content_type__app_label="printing")
+        .values_list("codename", flat=True)
+    )
     assert {"add_batch", "change_batch", "view_batch", "add_group", "view_signer"} <= codenames
 
 
-def test_future_posting_date_is_an_error_not_a_500(client, member, template, group, czech_offices, media,
-                                                   django_capture_on_commit_callbacks):
+def test_future_posting_date_is_an_error_not_a_500(
+    client, member, template, group, czech_offices, media, django_capture_on_commit_callbacks
+):
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("printing:batch_new"), batch_data(template, group, signer_mode=SignerMode.GROUP))
@@ -177,13 +188,21 @@ def test_form_list_and_login_pages_render(client, member, template, group, czech
     assert "No batches yet." in listing
 
 
-def test_admin_lists_groups_and_batches_with_their_counts(admin_client, template, group, czech_offices, media,
-                                                        django_capture_on_commit_callbacks):
+def test_admin_lists_groups_and_batches_with_their_counts(
+    admin_client, template, group, czech_offices, media, django_capture_on_commit_callbacks
+):
     from campaign.printing.services import batch_create
 
     with django_capture_on_commit_callbacks(execute=True):
-        batch_create(campaign=template.campaign, template=template, group=group, host_country="CZ",
-                     selected_offices=None, signer_mode=SignerMode.HAND, signers=[])
+        batch_create(
+            campaign=template.campaign,
+            template=template,
+            group=group,
+            host_country="CZ",
+            selected_offices=None,
+            signer_mode=SignerMode.HAND,
+            signers=[],
+        )
 
     assert "Brno stall" in admin_client.get(reverse("admin:printing_group_changelist")).content.decode()
     page = admin_client.get(reverse("admin:printing_batch_changelist")).content.decode()

@@ -14,13 +14,19 @@ from .conftest import GLYPHS, pdf_pages_text
 
 def print_letters(*, template, offices, name="Jana Nováková", city="Brno"):
     drafts = letter_drafts_render(
-        template=template, offices=offices, supporter_name=name, supporter_city=city,
+        template=template,
+        offices=offices,
+        supporter_name=name,
+        supporter_city=city,
         on_date=datetime.date(2026, 11, 24),
     )
     return [
         PrintLetter(
-            letter=letter, recipient_name=office.name, recipient_lines=tuple(office.postal_address_lines),
-            sender_name=name, sender_city=city,
+            letter=letter,
+            recipient_name=office.name,
+            recipient_lines=tuple(office.postal_address_lines),
+            sender_name=name,
+            sender_city=city,
         )
         for office, letter in drafts
     ]
@@ -65,8 +71,12 @@ def test_latin_diacritics_cyrillic_and_typographic_punctuation_render(template, 
 def test_long_letter_flows_onto_a_second_page(template, czech_offices):
     letters = print_letters(template=template, offices=czech_offices[:2])
     long_body = letters[0].letter.body + "\n\n" + "\n\n".join(["A further paragraph of concern. " * 12] * 8)
-    long_letter = PrintLetter(**{**letters[0].__dict__, "letter": letters[0].letter.__class__(
-        **{**letters[0].letter.__dict__, "body": long_body})})
+    long_letter = PrintLetter(
+        **{
+            **letters[0].__dict__,
+            "letter": letters[0].letter.__class__(**{**letters[0].letter.__dict__, "body": long_body}),
+        }
+    )
 
     pages = pdf_pages_text(render([long_letter, letters[1]]))
 
@@ -93,8 +103,10 @@ def test_title_language_tags_and_paper_size(template, czech_offices):
 def test_fonts_come_from_the_projects_static_files(template, czech_offices):
     reader = PdfReader(io.BytesIO(render(print_letters(template=template, offices=czech_offices[:1]))))
     font_names = {
-        str(font["/BaseFont"]) for font in (reader.pages[0]["/Resources"]["/Font"][key].get_object()
-                                           for key in reader.pages[0]["/Resources"]["/Font"])
+        str(font["/BaseFont"])
+        for font in (
+            reader.pages[0]["/Resources"]["/Font"][key].get_object() for key in reader.pages[0]["/Resources"]["/Font"]
+        )
     }
     # The @font-face families of static/css/print.css: a system font would carry its own name.
     assert any(name.endswith("+Letter-Serif") for name in font_names), font_names

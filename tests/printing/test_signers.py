@@ -1,6 +1,7 @@
 """Reading signer lists typed in or uploaded as CSV."""
 
 import pytest
+
 from django.core.exceptions import ValidationError
 
 from campaign.printing.signers import SignerRow, signers_csv_decode, signers_parse
@@ -10,7 +11,9 @@ def test_typed_lines_with_and_without_city():
     text = "Anna Dvořáková, Praha\nJürgen Groß\n\n  Łukasz Wróbel ,  Brno  \n"
 
     assert signers_parse(text) == [
-        SignerRow("Anna Dvořáková", "Praha"), SignerRow("Jürgen Groß", ""), SignerRow("Łukasz Wróbel", "Brno"),
+        SignerRow("Anna Dvořáková", "Praha"),
+        SignerRow("Jürgen Groß", ""),
+        SignerRow("Łukasz Wróbel", "Brno"),
     ]
 
 
@@ -18,7 +21,8 @@ def test_csv_with_header_bom_and_quoted_comma():
     data = '\ufeffname,city\r\n"Novák, Jan",Ostrava\r\nOlena Kovalenko,Plzeň\r\n'.encode()
 
     assert signers_parse(signers_csv_decode(data)) == [
-        SignerRow("Novák, Jan", "Ostrava"), SignerRow("Olena Kovalenko", "Plzeň"),
+        SignerRow("Novák, Jan", "Ostrava"),
+        SignerRow("Olena Kovalenko", "Plzeň"),
     ]
 
 

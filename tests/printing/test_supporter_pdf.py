@@ -3,8 +3,9 @@
 import io
 
 import pytest
-from django.urls import reverse
 from pypdf import PdfReader
+
+from django.urls import reverse
 
 from campaign.models import ContactChannel, ContactEvent, Submission
 from campaign.printing.models import Batch, Signer

@@ -62,9 +62,12 @@ def run_django(tmp_path):
         pytest.fail("redis-server is not installed (scripts/system-packages.sh test)")
     broker_port = _local_port()
     settings_env = dict(
-        DJANGO_SETTINGS_MODULE="config.settings.dev", CELERY_TASK_ALWAYS_EAGER="false",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'print.sqlite3'}", CELERY_BROKER_URL=f"redis://127.0.0.1:{broker_port}/0",
-        DJANGO_MEDIA_ROOT=str(tmp_path / "media"), DEV_MAILBOX_DIR=str(tmp_path / "mailbox"),
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        CELERY_TASK_ALWAYS_EAGER="false",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'print.sqlite3'}",
+        CELERY_BROKER_URL=f"redis://127.0.0.1:{broker_port}/0",
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
+        DEV_MAILBOX_DIR=str(tmp_path / "mailbox"),
     )
     environment = os.environ | settings_env
     python = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
@@ -76,13 +79,20 @@ def run_django(tmp_path):
     # prefork: the pool's processes are daemonic, which is what the batch renderer's workers must cope with.
     celery = subprocess.Popen(
         [python, "-m", "celery", "-A", "config", "worker", "--pool", "prefork", "--concurrency", "1", "-l", "WARNING"],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
     def shell(code: str) -> str:
         result = subprocess.run(
             [python, "manage.py", "shell", "--no-imports", "-c", code],
-            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr[-2000:]
         return result.stdout.strip()

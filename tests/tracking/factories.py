@@ -1,6 +1,7 @@
 """Factories for tracking tests: supporters' submissions and their letters."""
 
 import factory
+
 from django.utils import timezone
 
 from campaign.models import Letter, LetterStatus, Submission

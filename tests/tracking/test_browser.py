@@ -10,8 +10,12 @@ from campaign.services import contact_record
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -25,8 +29,12 @@ def page():
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = browser.new_context(java_script_enabled=False)
         requests_elsewhere = []
-        context.on("request", lambda request: requests_elsewhere.append(request.url)
-                   if not request.url.startswith("http://localhost") else None)
+        context.on(
+            "request",
+            lambda request: (
+                requests_elsewhere.append(request.url) if not request.url.startswith("http://localhost") else None
+            ),
+        )
         yield context.new_page()
         context.close()
         browser.close()

@@ -1,6 +1,7 @@
 """The office page: numbers, call script, and anonymous "I called" / "I sent a fax" counts with a rate limit."""
 
 import pytest
+
 from django.db import IntegrityError
 from django.urls import reverse
 
@@ -57,7 +58,14 @@ def test_i_called_counts_anonymously_and_shows_on_the_progress_page(client, camp
 
     assert "Your call has been counted." in response.content.decode()
     event_fields = {field.name for field in ContactEvent._meta.get_fields()}
-    assert event_fields == {"id", "campaign", "office", "channel", "quantity", "occurred_at"}  # nothing about the caller
+    assert event_fields == {
+        "id",
+        "campaign",
+        "office",
+        "channel",
+        "quantity",
+        "occurred_at",
+    }  # nothing about the caller
     totals = progress_compute(campaign=campaign).totals
     assert (totals[ContactChannel.CALL], totals[ContactChannel.FAX]) == (1, 1)
 

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +41,9 @@ def activity(campaign, offices):
         (5, offices["warsaw"], ContactChannel.POST, 3),
         (1, offices["brno"], ContactChannel.CALL, 1),
     ]:
-        moment = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=days_ago), datetime.time(12)))
+        moment = timezone.make_aware(
+            datetime.datetime.combine(today - datetime.timedelta(days=days_ago), datetime.time(12))
+        )
         contact_record(campaign=campaign, office=office, channel=channel, quantity=quantity, occurred_at=moment)
     submission = SubmissionFactory(campaign=campaign, name="Oleksandr Secretname", email="oleksandr@private.example")
     LetterFactory(submission=submission, office=offices["prague"])
@@ -78,8 +81,9 @@ def test_organiser_sees_totals_chart_and_no_personal_data(organiser, campaign, a
 
 def test_letters_per_day_counts_each_day_and_fills_gaps(organiser, campaign, activity):
     since = activity - datetime.timedelta(days=10)
-    response = organiser.get(DASHBOARD, {"campaign": campaign.pk, "date_from": since.isoformat(),
-                                         "date_to": activity.isoformat()})
+    response = organiser.get(
+        DASHBOARD, {"campaign": campaign.pk, "date_from": since.isoformat(), "date_to": activity.isoformat()}
+    )
     days = response.context["days"]
 
     assert len(days) == 11
@@ -125,7 +129,7 @@ def test_bad_filters_show_errors_not_500(organiser, campaign, query, message):
 def test_bounced_offices_are_listed_to_fix(organiser, campaign, offices):
     office_email_flag(office=offices["warsaw"], reason="550 mailbox unavailable")
     html = organiser.get(DASHBOARD, {"campaign": campaign.pk}).content.decode()
-    section = html[html.index("Bounced offices to fix"):]
+    section = html[html.index("Bounced offices to fix") :]
     assert "Embassy of Ukraine in Warsaw" in section and "550 mailbox unavailable" in section
     assert "Embassy of Ukraine in Prague" not in section[: section.index("</section>")]
 
@@ -146,7 +150,7 @@ def test_csv_export_has_the_counts_and_no_personal_data(organiser, campaign, act
 
 
 def test_csv_neutralises_spreadsheet_formulas(organiser, campaign):
-    VerifiedOfficeFactory(name="=HYPERLINK(\"http://evil\")", city="Lviv", host_country="PL")
+    VerifiedOfficeFactory(name='=HYPERLINK("http://evil")', city="Lviv", host_country="PL")
     text = organiser.get(EXPORT, {"campaign": campaign.pk}).content.decode()
     assert "'=HYPERLINK" in text
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ POSTMARK_INBOUND = {
     "MessageStream": "inbound",
     "From": "gc_cz_brno@mfa.gov.ua",
     "FromFull": {"Email": "gc_cz_brno@mfa.gov.ua", "Name": "Consulate General of Ukraine in Brno", "MailboxHash": ""},
-    "To": "\"Taras Supporter\" <TOKEN@reply.example.org>",
+    "To": '"Taras Supporter" <TOKEN@reply.example.org>',
     "ToFull": [{"Email": "TOKEN@reply.example.org", "Name": "Taras Supporter", "MailboxHash": ""}],
     "Cc": "",
     "CcFull": [],
@@ -102,7 +103,9 @@ def test_reply_to_a_letter_is_stored_matched_and_forwarded(client, letter, djang
     assert "passed it on to Kyiv" in forwarded.body
     assert forwarded.subject.startswith("Reply from Consulate General of Ukraine in Brno")
     assert not getattr(forwarded, "alternatives", [])  # plain text only
-    assert [(name, mimetype) for name, _content, mimetype in forwarded.attachments] == [("answer.pdf", "application/pdf")]
+    assert [(name, mimetype) for name, _content, mimetype in forwarded.attachments] == [
+        ("answer.pdf", "application/pdf")
+    ]
     assert forwarded.anymail_status.status == {"sent"}  # went through anymail, not Django's locmem backend
 
 
@@ -115,7 +118,8 @@ def test_office_is_marked_as_replied(client, letter, campaign):
 
 def test_token_in_cc_matches_too(client, letter):
     payload = _payload(
-        "nobody", CcFull=[{"Email": f"{letter.reply_token}@reply.example.org", "Name": "", "MailboxHash": ""}],
+        "nobody",
+        CcFull=[{"Email": f"{letter.reply_token}@reply.example.org", "Name": "", "MailboxHash": ""}],
         OriginalRecipient=f"{letter.reply_token}@REPLY.example.org",
     )
     _post(client, payload)
@@ -192,8 +196,9 @@ def test_no_forward_after_the_supporter_was_erased(client, letter, django_captur
     assert mail.outbox == []
 
 
-def test_spam_waits_in_triage_with_its_letter_and_is_not_forwarded(client, letter, campaign,
-                                                                    django_capture_on_commit_callbacks):
+def test_spam_waits_in_triage_with_its_letter_and_is_not_forwarded(
+    client, letter, campaign, django_capture_on_commit_callbacks
+):
     payload = _payload(letter.reply_token)
     payload["Headers"][2]["Value"] = "Yes"
     with django_capture_on_commit_callbacks(execute=True):
@@ -212,8 +217,9 @@ def test_spam_waits_in_triage_with_its_letter_and_is_not_forwarded(client, lette
 @pytest.mark.parametrize(
     "header", [("Auto-Submitted", "auto-replied"), ("Precedence", "auto_reply"), ("X-Autoreply", "yes")]
 )
-def test_out_of_office_replies_are_not_counted_or_forwarded(client, letter, campaign, header,
-                                                            django_capture_on_commit_callbacks):
+def test_out_of_office_replies_are_not_counted_or_forwarded(
+    client, letter, campaign, header, django_capture_on_commit_callbacks
+):
     payload = _payload(letter.reply_token, Subject="Automatic reply: out of office")
     payload["Headers"].append({"Name": header[0], "Value": header[1]})
     with django_capture_on_commit_callbacks(execute=True):
@@ -250,8 +256,13 @@ def test_admin_triage_filter_and_actions(admin_client, letter, campaign, offices
     assert b"Assign replies" in confirm.content
     admin_client.post(
         changelist,
-        {"action": "assign_selected", "_selected_action": [first.pk], "apply": "1",
-         "campaign": campaign.pk, "office": offices["prague"].pk},
+        {
+            "action": "assign_selected",
+            "_selected_action": [first.pk],
+            "apply": "1",
+            "campaign": campaign.pk,
+            "office": offices["prague"].pk,
+        },
     )
     admin_client.post(changelist, {"action": "discard_selected", "_selected_action": [second.pk]})
 
@@ -279,10 +290,14 @@ def test_old_reply_content_is_purged_but_still_counts(client, letter, campaign, 
 
 
 def _with_scanned_letter(payload: dict, size: int) -> dict:
-    payload["Attachments"] = [{
-        "Name": "reply-signed.pdf", "ContentType": "application/pdf", "ContentLength": size,
-        "Content": base64.b64encode(b"%PDF-" + b"\0" * (size - 5)).decode(),
-    }]
+    payload["Attachments"] = [
+        {
+            "Name": "reply-signed.pdf",
+            "ContentType": "application/pdf",
+            "ContentLength": size,
+            "Content": base64.b64encode(b"%PDF-" + b"\0" * (size - 5)).decode(),
+        }
+    ]
     return payload
 
 
@@ -309,8 +324,12 @@ def test_the_larger_limit_needs_the_webhook_credentials(client, letter, settings
 
 
 def _attachment(name: str, content: bytes, content_type: str = "application/octet-stream") -> dict:
-    return {"Name": name, "ContentType": content_type, "ContentLength": len(content),
-            "Content": base64.b64encode(content).decode()}
+    return {
+        "Name": name,
+        "ContentType": content_type,
+        "ContentLength": len(content),
+        "Content": base64.b64encode(content).decode(),
+    }
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
@@ -318,13 +337,16 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
 
 def test_only_pdfs_and_pictures_are_kept_under_safe_names(client, letter, settings):
     settings.REPLY_ATTACHMENT_MAX_BYTES = 1000
-    payload = _payload(letter.reply_token, Attachments=[
-        _attachment("../../etc/cron.d/evil.pdf", b"%PDF-1.7 scanned letter", "application/pdf"),
-        _attachment("photo.png", PNG, "image/png"),
-        _attachment("invoice.pdf", b"MZ\x90\x00 a Windows program", "application/pdf"),  # lies about its type
-        _attachment("macro.docm", b"PK\x03\x04 office file"),
-        _attachment("huge.pdf", b"%PDF-" + b"\0" * 2000, "application/pdf"),
-    ])
+    payload = _payload(
+        letter.reply_token,
+        Attachments=[
+            _attachment("../../etc/cron.d/evil.pdf", b"%PDF-1.7 scanned letter", "application/pdf"),
+            _attachment("photo.png", PNG, "image/png"),
+            _attachment("invoice.pdf", b"MZ\x90\x00 a Windows program", "application/pdf"),  # lies about its type
+            _attachment("macro.docm", b"PK\x03\x04 office file"),
+            _attachment("huge.pdf", b"%PDF-" + b"\0" * 2000, "application/pdf"),
+        ],
+    )
     _post(client, payload)
 
     reply = Reply.objects.get()

@@ -1,6 +1,7 @@
 """The numbers move when the other apps do their work through their own services."""
 
 import pytest
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,8 +25,9 @@ def test_sending_delivering_printing_and_posting_move_the_progress_page(client, 
     template = LetterTemplateFactory(campaign=campaign)
     assert sum(_totals(client, campaign).values()) == 0  # now cached
 
-    letter = LetterFactory(submission__campaign=campaign, office=offices["brno"], status=LetterStatus.SENDING,
-                           sent_at=None)
+    letter = LetterFactory(
+        submission__campaign=campaign, office=offices["brno"], status=LetterStatus.SENDING, sent_at=None
+    )
     letter_mark_sent(letter=letter, esp_message_id="esp-1")
     assert _totals(client, campaign)[ContactChannel.EMAIL_SENT] == 1
 
@@ -33,14 +35,26 @@ def test_sending_delivering_printing_and_posting_move_the_progress_page(client, 
     assert _totals(client, campaign)[ContactChannel.EMAIL_DELIVERED] == 1
 
     supporter_letters_pdf(
-        campaign=campaign, template=template, offices=[offices["prague"], offices["warsaw"]], name="A. Supporter",
-        city="Brno", subject=template.subject, body=template.body, personal_paragraph="", paper="a4",
+        campaign=campaign,
+        template=template,
+        offices=[offices["prague"], offices["warsaw"]],
+        name="A. Supporter",
+        city="Brno",
+        subject=template.subject,
+        body=template.body,
+        personal_paragraph="",
+        paper="a4",
     )
     assert _totals(client, campaign)[ContactChannel.PDF] == 2
 
     batch = Batch.objects.create(
-        campaign=campaign, template=template, group=Group.objects.create(name="Brno group", country="CZ"),
-        host_country="CZ", whole_country=False, signer_mode=SignerMode.GROUP, copies_per_office=3,
+        campaign=campaign,
+        template=template,
+        group=Group.objects.create(name="Brno group", country="CZ"),
+        host_country="CZ",
+        whole_country=False,
+        signer_mode=SignerMode.GROUP,
+        copies_per_office=3,
         status=BatchStatus.PRINTED,
     )
     batch.offices.set([offices["prague"], offices["brno"]])

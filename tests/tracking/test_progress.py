@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,10 +43,17 @@ def test_events_created_directly_count_and_other_campaigns_do_not(campaign, offi
     from tests.factories import CampaignFactory
 
     ContactEvent.objects.create(
-        campaign=campaign, office=offices["prague"], channel=ContactChannel.POST, quantity=25, occurred_at=timezone.now()
+        campaign=campaign,
+        office=offices["prague"],
+        channel=ContactChannel.POST,
+        quantity=25,
+        occurred_at=timezone.now(),
     )
     ContactEvent.objects.create(
-        campaign=CampaignFactory(), office=offices["prague"], channel=ContactChannel.POST, quantity=7,
+        campaign=CampaignFactory(),
+        office=offices["prague"],
+        channel=ContactChannel.POST,
+        quantity=7,
         occurred_at=timezone.now(),
     )
     assert progress_compute(campaign=campaign).totals[ContactChannel.POST] == 25
@@ -83,7 +91,7 @@ def test_page_puts_uncontacted_offices_first_as_a_call_to_action(client, campaig
 
     assert "Nobody has written to the Consulate General of Ukraine in Brno yet." in html
     assert "Nobody has written to the Embassy of Ukraine in Prague" not in html
-    czech_table = html[html.index('id="country-CZ"'):]
+    czech_table = html[html.index('id="country-CZ"') :]
     assert czech_table.index("Consulate General of Ukraine in Brno") < czech_table.index("Embassy of Ukraine in Prague")
     assert "Embassy of Moldova" not in html
 
@@ -97,7 +105,9 @@ def test_page_draws_accessible_svg_charts_and_links_offices(client, campaign, of
     assert response.status_code == 200
     assert html.count('class="chart bar-chart"') == 2  # one per host country
     assert html.count('class="chart progress-bar"') == 3  # one per office
-    assert re.search(r"<svg[^>]*role=\"img\"[^>]*>\s*<title id=\"chart-\d+-title\">Contacts with offices in Poland", html)
+    assert re.search(
+        r"<svg[^>]*role=\"img\"[^>]*>\s*<title id=\"chart-\d+-title\">Contacts with offices in Poland", html
+    )
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
     assert reverse("tracking:office", args=[campaign.slug, offices["warsaw"].pk]) in html
 
@@ -120,7 +130,9 @@ def test_replies_and_survey_answers_show_on_the_page(client, campaign, offices):
 
 
 def _fill(campaign, offices_count: int, events_per_office: int):
-    created = [VerifiedOfficeFactory(host_country=country) for country in ("DE", "AT", "SK") for _ in range(offices_count)]
+    created = [
+        VerifiedOfficeFactory(host_country=country) for country in ("DE", "AT", "SK") for _ in range(offices_count)
+    ]
     for office in created:
         for channel in list(ContactChannel)[:events_per_office]:
             contact_record(campaign=campaign, office=office, channel=channel)
@@ -158,7 +170,11 @@ def test_cache_expires_after_its_ttl(client, campaign, offices, settings):
     client.get(url)
     # bulk_create sends no signal, so only the expiry can reveal this contact
     ContactEvent.objects.bulk_create(
-        [ContactEvent(campaign=campaign, office=offices["brno"], channel=ContactChannel.POST, occurred_at=timezone.now())]
+        [
+            ContactEvent(
+                campaign=campaign, office=offices["brno"], channel=ContactChannel.POST, occurred_at=timezone.now()
+            )
+        ]
     )
     assert "Nobody has written to the Consulate General of Ukraine in Brno yet." in client.get(url).content.decode()
     time.sleep(1.1)

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+
 from django.core import mail, signing
 from django.utils import timezone
 
@@ -56,8 +57,10 @@ def test_one_email_per_submission_after_the_waiting_period(submission, campaign,
     message = mail.outbox[0]
     assert message.subject == "Did the embassy reply?"
     assert set(_links(message)) == {
-        ("Embassy of Ukraine in Prague", "yes"), ("Embassy of Ukraine in Prague", "no"),
-        ("Consulate General of Ukraine in Brno", "yes"), ("Consulate General of Ukraine in Brno", "no"),
+        ("Embassy of Ukraine in Prague", "yes"),
+        ("Embassy of Ukraine in Prague", "no"),
+        ("Consulate General of Ukraine in Brno", "yes"),
+        ("Consulate General of Ukraine in Brno", "no"),
     }
     assert LetterSurvey.objects.count() == 2
 

@@ -78,7 +78,11 @@ def stack(tmp_path):
 
     def django(code: str) -> str:
         done = subprocess.run(
-            [python, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+            [python, "manage.py", "shell", "--no-imports", "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
             timeout=120,
         )
         assert done.returncode == 0, done.stderr[-2000:]
@@ -87,7 +91,10 @@ def stack(tmp_path):
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
     worker = subprocess.Popen(
         [python, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         yield django, tmp_path / "mailbox"

@@ -7,91 +7,221 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaign', '0002_webhook_event'),
-        ('embassies', '0002_office_numbers_review_note_organiserscope'),
+        ("campaign", "0002_webhook_event"),
+        ("embassies", "0002_office_numbers_review_note_organiserscope"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country')),
-                ('city', models.CharField(blank=True, help_text="Printed as the letters' sender.", max_length=100, verbose_name='city')),
-                ('contact', models.CharField(blank=True, help_text='How organisers reach the group. Never printed.', max_length=200, verbose_name='contact')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('members', models.ManyToManyField(blank=True, related_name='print_groups', to=settings.AUTH_USER_MODEL, verbose_name='members')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("country", django_countries.fields.CountryField(max_length=2, verbose_name="country")),
+                (
+                    "city",
+                    models.CharField(
+                        blank=True, help_text="Printed as the letters' sender.", max_length=100, verbose_name="city"
+                    ),
+                ),
+                (
+                    "contact",
+                    models.CharField(
+                        blank=True,
+                        help_text="How organisers reach the group. Never printed.",
+                        max_length=200,
+                        verbose_name="contact",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True, related_name="print_groups", to=settings.AUTH_USER_MODEL, verbose_name="members"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group',
-                'verbose_name_plural': 'groups',
-                'ordering': ['name'],
+                "verbose_name": "group",
+                "verbose_name_plural": "groups",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Batch',
+            name="Batch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('host_country', django_countries.fields.CountryField(max_length=2, verbose_name='country of the offices')),
-                ('whole_country', models.BooleanField(default=True, help_text='Otherwise only the selected offices.', verbose_name='all offices in the country')),
-                ('signer_mode', models.CharField(choices=[('group', 'One signature for the group'), ('signers', 'A list of signers: one letter per signer per office'), ('hand', 'Empty lines for people to sign by hand')], max_length=10, verbose_name='signatures')),
-                ('group_signature', models.CharField(blank=True, help_text='The name under the letters in group mode.', max_length=150, verbose_name='group signature')),
-                ('copies_per_office', models.PositiveSmallIntegerField(default=1, help_text='For the group signature and for hand signing.', verbose_name='letters per office')),
-                ('sign_lines', models.PositiveSmallIntegerField(default=10, verbose_name='signature lines per letter')),
-                ('paper', models.CharField(choices=[('a4', 'A4'), ('letter', 'US Letter')], default='a4', max_length=10, verbose_name='paper')),
-                ('status', models.CharField(choices=[('queued', 'Waiting to be generated'), ('generating', 'Generating'), ('failed', 'Generation failed'), ('generated', 'Generated'), ('printed', 'Printed'), ('posted', 'Posted')], default='queued', max_length=12, verbose_name='status')),
-                ('letters_total', models.PositiveIntegerField(default=0, verbose_name='letters')),
-                ('letters_rendered', models.PositiveIntegerField(default=0, verbose_name='letters rendered')),
-                ('signers_count', models.PositiveIntegerField(default=0, help_text='Kept after the names go.', verbose_name='signers')),
-                ('pages', models.PositiveIntegerField(default=0, verbose_name='pages')),
-                ('failure_reason', models.CharField(blank=True, max_length=300, verbose_name='why generation failed')),
-                ('pdf', models.FileField(blank=True, upload_to='print-batches/', verbose_name='PDF')),
-                ('csv', models.FileField(blank=True, upload_to='print-batches/', verbose_name='CSV')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('generation_started_at', models.DateTimeField(blank=True, null=True)),
-                ('generated_at', models.DateTimeField(blank=True, null=True)),
-                ('printed_at', models.DateTimeField(blank=True, null=True)),
-                ('posted_on', models.DateField(blank=True, null=True, verbose_name='posted on')),
-                ('signers_erased_at', models.DateTimeField(blank=True, null=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='print_batches', to='campaign.campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('offices', models.ManyToManyField(blank=True, related_name='+', to='embassies.office', verbose_name='selected offices')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaign.lettertemplate', verbose_name='letter (language)')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='printing.group', verbose_name='group')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "host_country",
+                    django_countries.fields.CountryField(max_length=2, verbose_name="country of the offices"),
+                ),
+                (
+                    "whole_country",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Otherwise only the selected offices.",
+                        verbose_name="all offices in the country",
+                    ),
+                ),
+                (
+                    "signer_mode",
+                    models.CharField(
+                        choices=[
+                            ("group", "One signature for the group"),
+                            ("signers", "A list of signers: one letter per signer per office"),
+                            ("hand", "Empty lines for people to sign by hand"),
+                        ],
+                        max_length=10,
+                        verbose_name="signatures",
+                    ),
+                ),
+                (
+                    "group_signature",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name under the letters in group mode.",
+                        max_length=150,
+                        verbose_name="group signature",
+                    ),
+                ),
+                (
+                    "copies_per_office",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="For the group signature and for hand signing.",
+                        verbose_name="letters per office",
+                    ),
+                ),
+                ("sign_lines", models.PositiveSmallIntegerField(default=10, verbose_name="signature lines per letter")),
+                (
+                    "paper",
+                    models.CharField(
+                        choices=[("a4", "A4"), ("letter", "US Letter")],
+                        default="a4",
+                        max_length=10,
+                        verbose_name="paper",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to be generated"),
+                            ("generating", "Generating"),
+                            ("failed", "Generation failed"),
+                            ("generated", "Generated"),
+                            ("printed", "Printed"),
+                            ("posted", "Posted"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("letters_total", models.PositiveIntegerField(default=0, verbose_name="letters")),
+                ("letters_rendered", models.PositiveIntegerField(default=0, verbose_name="letters rendered")),
+                (
+                    "signers_count",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Kept after the names go.", verbose_name="signers"
+                    ),
+                ),
+                ("pages", models.PositiveIntegerField(default=0, verbose_name="pages")),
+                ("failure_reason", models.CharField(blank=True, max_length=300, verbose_name="why generation failed")),
+                ("pdf", models.FileField(blank=True, upload_to="print-batches/", verbose_name="PDF")),
+                ("csv", models.FileField(blank=True, upload_to="print-batches/", verbose_name="CSV")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("generation_started_at", models.DateTimeField(blank=True, null=True)),
+                ("generated_at", models.DateTimeField(blank=True, null=True)),
+                ("printed_at", models.DateTimeField(blank=True, null=True)),
+                ("posted_on", models.DateField(blank=True, null=True, verbose_name="posted on")),
+                ("signers_erased_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="print_batches",
+                        to="campaign.campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "offices",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="embassies.office", verbose_name="selected offices"
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="campaign.lettertemplate",
+                        verbose_name="letter (language)",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="batches",
+                        to="printing.group",
+                        verbose_name="group",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'print batch',
-                'verbose_name_plural': 'print batches',
-                'ordering': ['-created_at'],
+                "verbose_name": "print batch",
+                "verbose_name_plural": "print batches",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Signer',
+            name="Signer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=100)),
-                ('city', models.CharField(blank=True, max_length=100)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signers', to='printing.batch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=100)),
+                ("city", models.CharField(blank=True, max_length=100)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="signers", to="printing.batch"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signer',
-                'verbose_name_plural': 'signers',
-                'ordering': ['batch', 'position'],
+                "verbose_name": "signer",
+                "verbose_name_plural": "signers",
+                "ordering": ["batch", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='batch',
-            constraint=models.CheckConstraint(condition=models.Q(('copies_per_office__gte', 1)), name='batch_copies_positive'),
+            model_name="batch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("copies_per_office__gte", 1)), name="batch_copies_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='batch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'posted'), _negated=True), ('posted_on__isnull', False), _connector='OR'), name='batch_posted_has_date'),
+            model_name="batch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "posted"), _negated=True), ("posted_on__isnull", False), _connector="OR"
+                ),
+                name="batch_posted_has_date",
+            ),
         ),
     ]

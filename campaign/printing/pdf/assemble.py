@@ -50,16 +50,24 @@ class PdfAssembler:
         move_x = slot_x - float(overlay.mediabox.left)
         move_y = float(page.mediabox.top) - slot_y - float(overlay.mediabox.top)
         form = _stream(_content_bytes(overlay))
-        form.update({
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(overlay.mediabox),
-            NameObject("/Matrix"): ArrayObject(
-                [FloatObject(1), FloatObject(0), FloatObject(0), FloatObject(1), FloatObject(move_x),
-                 FloatObject(move_y)]
-            ),
-            NameObject("/Resources"): overlay["/Resources"].get_object().clone(self.writer),
-        })
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(overlay.mediabox),
+                NameObject("/Matrix"): ArrayObject(
+                    [
+                        FloatObject(1),
+                        FloatObject(0),
+                        FloatObject(0),
+                        FloatObject(1),
+                        FloatObject(move_x),
+                        FloatObject(move_y),
+                    ]
+                ),
+                NameObject("/Resources"): overlay["/Resources"].get_object().clone(self.writer),
+            }
+        )
         resources = DictionaryObject(page["/Resources"].get_object())
         xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
         xobjects[NameObject(OVERLAY_NAME)] = self.writer._add_object(form)

@@ -147,9 +147,7 @@ def letters_pdf_write(*, letters: Sequence[PrintLetter], target, title: str, lan
 
 def signature_overlays_html(*, letters: Sequence[PrintLetter], language: str, paper: str) -> str:
     """One small page per signature; the assembler moves each onto its letter's empty slot."""
-    return get_template("printing/pdf/overlays.html").render(
-        {"language": language, "paper": paper, "letters": letters}
-    )
+    return get_template("printing/pdf/overlays.html").render({"language": language, "paper": paper, "letters": letters})
 
 
 @dataclass
@@ -226,8 +224,11 @@ def batch_pdf_write(
 
     with tempfile.TemporaryDirectory(prefix="print-batch-") as folder:
         rendered = chunks_render(
-            chunks=parts, folder=Path(folder), static_roots=static_roots(),
-            workers=workers, on_chunk_done=chunk_done,
+            chunks=parts,
+            folder=Path(folder),
+            static_roots=static_roots(),
+            workers=workers,
+            on_chunk_done=chunk_done,
         )
         assembler = _batch_assemble(
             plan=plan,
@@ -239,15 +240,22 @@ def batch_pdf_write(
         return assembler.write(target=target, title=title, language=language)
 
 
-def _batch_assemble(*, plan: _BatchPlan, cover: RenderedChunk, bases: list[RenderedChunk],
-                    signatures: list[RenderedChunk], labels: RenderedChunk | None) -> PdfAssembler:
+def _batch_assemble(
+    *,
+    plan: _BatchPlan,
+    cover: RenderedChunk,
+    bases: list[RenderedChunk],
+    signatures: list[RenderedChunk],
+    labels: RenderedChunk | None,
+) -> PdfAssembler:
     """Pages in print order: cover, each letter (its base's pages, the signature drawn into the slot), labels."""
     base_pages: dict[int, list[tuple[str, int, list[float] | None]]] = {}
     for chunk in bases:
         for page_index, layout in enumerate(chunk.layout):
             base_pages.setdefault(layout["letter"], []).append((chunk.pdf_path, page_index, layout["slot"]))
     unslotted = [
-        number for number, base in enumerate(plan.bases)
+        number
+        for number, base in enumerate(plan.bases)
         if base.signature_slot and not any(slot for _path, _page, slot in base_pages[number])
     ]
     signature_pages = [(chunk.pdf_path, index) for chunk in signatures for index in range(len(chunk.layout))]

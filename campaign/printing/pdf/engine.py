@@ -21,9 +21,7 @@ class PdfEngine:
         self.font_config = FontConfiguration()
         stylesheet = Path(stylesheet)
         self.base_url = stylesheet.parent.as_uri() + "/"
-        self.stylesheet = CSS(
-            filename=str(stylesheet), url_fetcher=self.fetcher, font_config=self.font_config
-        )
+        self.stylesheet = CSS(filename=str(stylesheet), url_fetcher=self.fetcher, font_config=self.font_config)
 
     def write(self, *, html: str, target, tagged: bool = True) -> int:
         """Render one HTML document to target (a path or a binary file); return its page count."""

@@ -66,7 +66,9 @@ def chunks_render(
                 )
             )
         pages_by_chunk = _chunks_hand_out(
-            processes=processes, error_logs=error_logs, pending=[index for index, *_rest in chunk_files],
+            processes=processes,
+            error_logs=error_logs,
+            pending=[index for index, *_rest in chunk_files],
             on_chunk_done=on_chunk_done,
         )
     finally:

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracking', '0001_initial'),
+        ("tracking", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reply',
-            name='automatic',
-            field=models.BooleanField(default=False, help_text='An out-of-office or other auto-reply: not counted, not forwarded.', verbose_name='automatic reply'),
+            model_name="reply",
+            name="automatic",
+            field=models.BooleanField(
+                default=False,
+                help_text="An out-of-office or other auto-reply: not counted, not forwarded.",
+                verbose_name="automatic reply",
+            ),
         ),
     ]

@@ -6,30 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracking', '0002_reply_automatic'),
+        ("tracking", "0002_reply_automatic"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reply',
-            name='attachments_dropped',
-            field=models.PositiveSmallIntegerField(default=0, help_text='Not a PDF or picture, too large, or too many.', verbose_name='attachments dropped'),
+            model_name="reply",
+            name="attachments_dropped",
+            field=models.PositiveSmallIntegerField(
+                default=0, help_text="Not a PDF or picture, too large, or too many.", verbose_name="attachments dropped"
+            ),
         ),
         migrations.CreateModel(
-            name='ReplyAttachment',
+            name="ReplyAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=campaign.tracking.models.reply_attachment_path)),
-                ('display_name', models.CharField(blank=True, max_length=200, verbose_name='name given by the sender')),
-                ('content_type', models.CharField(max_length=50, verbose_name='type')),
-                ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
-                ('reply', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='tracking.reply')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to=campaign.tracking.models.reply_attachment_path)),
+                ("display_name", models.CharField(blank=True, max_length=200, verbose_name="name given by the sender")),
+                ("content_type", models.CharField(max_length=50, verbose_name="type")),
+                ("size", models.PositiveIntegerField(verbose_name="size in bytes")),
+                (
+                    "reply",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="tracking.reply"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reply attachment',
-                'verbose_name_plural': 'reply attachments',
+                "verbose_name": "reply attachment",
+                "verbose_name_plural": "reply attachments",
             },
         ),
     ]

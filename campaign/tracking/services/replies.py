@@ -6,6 +6,7 @@ import logging
 import re
 
 import nh3
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -212,6 +213,4 @@ def reply_content_purge(*, now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.REPLY_RETENTION_DAYS)
     expired = Reply.objects.filter(received_at__lt=cutoff, content_erased_at__isnull=True)
     reply_attachments_delete(replies=expired)
-    return expired.update(
-        subject="", body_text="", from_address="", recipient="", content_erased_at=timezone.now()
-    )
+    return expired.update(subject="", body_text="", from_address="", recipient="", content_erased_at=timezone.now())

@@ -16,7 +16,9 @@ def reply_attachment_download(request, attachment_id: int):
     if attachment is None or not attachment.file:
         raise Http404
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
         content_type="application/octet-stream",
     )
     response["Content-Security-Policy"] = "sandbox"

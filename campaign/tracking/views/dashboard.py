@@ -83,17 +83,38 @@ def dashboard_csv(request):
     response["Content-Disposition"] = f'attachment; filename="progress-{campaign.slug}-{stamp}.csv"'
     writer = csv.writer(response)
     writer.writerow(
-        ["host_country", "office_id", "office", "kind", "city", *CHANNELS, "contacts", "last_contacted_at",
-         "has_replied", "survey_replied_yes", "survey_answers"]
+        [
+            "host_country",
+            "office_id",
+            "office",
+            "kind",
+            "city",
+            *CHANNELS,
+            "contacts",
+            "last_contacted_at",
+            "has_replied",
+            "survey_replied_yes",
+            "survey_answers",
+        ]
     )
     for country in figures.countries:
         for office in country.offices:
             writer.writerow(
-                [_csv_cell(cell) for cell in (
-                    country.code, office.office_id, office.name, office.kind, office.city,
-                    *(office.counts[channel] for channel in CHANNELS), office.contacts,
-                    office.last_contacted_at.isoformat() if office.last_contacted_at else "",
-                    int(office.has_replied), office.survey_yes, office.survey_total,
-                )]
+                [
+                    _csv_cell(cell)
+                    for cell in (
+                        country.code,
+                        office.office_id,
+                        office.name,
+                        office.kind,
+                        office.city,
+                        *(office.counts[channel] for channel in CHANNELS),
+                        office.contacts,
+                        office.last_contacted_at.isoformat() if office.last_contacted_at else "",
+                        int(office.has_replied),
+                        office.survey_yes,
+                        office.survey_total,
+                    )
+                ]
             )
     return response

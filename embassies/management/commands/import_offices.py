@@ -17,7 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
         parser.add_argument(
-            "--sending-state", help="ISO code of the sending state (e.g. UA) for files without a sending_country column."
+            "--sending-state",
+            help="ISO code of the sending state (e.g. UA) for files without a sending_country column.",
         )
 
     def handle(self, *args, file: Path, dry_run: bool, sending_state: str | None, **options):
