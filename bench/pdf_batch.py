@@ -2,7 +2,7 @@
 
 1. naive per-letter: every letter its own WeasyPrint document (timed on 100 letters, scaled to 1,000);
 2. naive single document: all 1,000 letters in one WeasyPrint document;
-3. the batch renderer (campaign.printing.pdf.documents.batch_pdf_write, plus its one-page cover sheet):
+3. the batch renderer (printing.pdf.documents.batch_pdf_write, plus its one-page cover sheet):
    each office's letter laid out once with an empty signature slot, the signers' names laid out on light
    pages and drawn over it; chunks rendered in worker processes with a shared stylesheet and fonts;
    assembled with pypdf.
@@ -59,9 +59,9 @@ def letters_build():
     import django
 
     django.setup()
-    from campaign.printing.pdf.documents import PrintLetter
     from campaign.rendering import letter_render
     from embassies.models import HeadTitle, Office, OfficeKind
+    from printing.pdf.documents import PrintLetter
 
     kinds = [
         (OfficeKind.EMBASSY, HeadTitle.AMBASSADOR),
@@ -110,8 +110,8 @@ def letters_build():
 def run_per_letter(letters):
     from weasyprint import CSS, HTML
 
-    from campaign.printing.pdf.documents import document_html, static_roots, stylesheet_path
-    from campaign.printing.pdf.fetcher import StaticOnlyFetcher
+    from printing.pdf.documents import document_html, static_roots, stylesheet_path
+    from printing.pdf.fetcher import StaticOnlyFetcher
 
     sample = letters[:PER_LETTER_SAMPLE]
     start = time.perf_counter()
@@ -127,8 +127,8 @@ def run_per_letter(letters):
 def run_single_doc(letters):
     from weasyprint import CSS, HTML
 
-    from campaign.printing.pdf.documents import document_html, static_roots, stylesheet_path
-    from campaign.printing.pdf.fetcher import StaticOnlyFetcher
+    from printing.pdf.documents import document_html, static_roots, stylesheet_path
+    from printing.pdf.fetcher import StaticOnlyFetcher
 
     start = time.perf_counter()
     fetcher = StaticOnlyFetcher(roots=static_roots())
@@ -143,7 +143,7 @@ def run_single_doc(letters):
 def run_batch(letters):
     from django.conf import settings
 
-    from campaign.printing.pdf.documents import CoverSheet, batch_pdf_write
+    from printing.pdf.documents import CoverSheet, batch_pdf_write
 
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ReadOnlyAdmin
+
 from .models import Campaign, ContactEvent, Letter, LetterTemplate
 from .rendering import PLACEHOLDERS
 
@@ -25,17 +27,6 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ["is_open", "sending_country"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [LetterTemplateInline]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Letter)

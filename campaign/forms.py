@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from common.abuse import AbuseGuardFormMixin
 from embassies.models import Office, OfficeKind
 
-from .abuse import AbuseGuardFormMixin
 from .models import Campaign
 from .rendering import template_placeholders_validate
 from .selectors import letter_offices_already_written, office_queryset_for_letter

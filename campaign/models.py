@@ -1,5 +1,6 @@
 """Campaigns, their letter texts, the outbox of letters, and anonymous contact counts."""
 
+import datetime
 import secrets
 
 from django_countries.fields import CountryField
@@ -8,9 +9,12 @@ from django.conf import global_settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from embassies.models import Office
+
+from .rendering import template_placeholders_validate
 
 LANGUAGE_CHOICES = global_settings.LANGUAGES
 
@@ -23,6 +27,17 @@ class ReplyCapture(models.TextChoices):
 
 # Fixed pages that share a URL prefix with campaign slugs (e.g. /progress/dashboard/ beside /progress/<slug>/).
 RESERVED_CAMPAIGN_SLUGS = frozenset({"dashboard", "survey", "replies", "login", "batches"})
+
+
+class CampaignQuerySet(models.QuerySet):
+    def open(self, *, today: datetime.date | None = None) -> "CampaignQuerySet":
+        """Open campaigns whose dates (if set) include today. Every channel takes letters and counts only here."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=today),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            is_open=True,
+        )
 
 
 class Campaign(models.Model):
@@ -41,6 +56,8 @@ class Campaign(models.Model):
         _("reply capture"), max_length=10, choices=ReplyCapture.choices, default=ReplyCapture.REPLY_TO
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("campaign")
@@ -84,8 +101,6 @@ class LetterTemplate(models.Model):
         return f"{self.campaign} ({self.language})"
 
     def clean(self) -> None:
-        from .rendering import template_placeholders_validate
-
         errors = {}
         for field in ("subject", "body"):
             try:

@@ -2,7 +2,9 @@
 
 import datetime
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django_countries import countries
 
@@ -62,6 +64,15 @@ def template_placeholders_validate(text: str) -> None:
                 "allowed": ", ".join("{%s}" % name for name in PLACEHOLDERS),
             },
         )
+
+
+class LetterText(Protocol):
+    """A letter text in one language, as LetterTemplate holds it."""
+
+    language: str
+    subject: str
+    body: str
+    closing: str
 
 
 @dataclass(frozen=True)
@@ -134,3 +145,34 @@ def letter_render(
         signature_city=supporter_city.strip(),
         date=values["date"],
     )
+
+
+def letter_drafts_render(
+    *,
+    template: LetterText,
+    offices: Iterable[Office],
+    supporter_name: str,
+    supporter_city: str,
+    on_date: datetime.date,
+    subject: str | None = None,
+    body: str | None = None,
+    personal_paragraph: str = "",
+) -> list[tuple[Office, RenderedLetter]]:
+    """The letter each office would receive. subject/body default to the template's (the supporter may edit them)."""
+    return [
+        (
+            office,
+            letter_render(
+                subject=template.subject if subject is None else subject,
+                body=template.body if body is None else body,
+                closing=template.closing,
+                office=office,
+                language=template.language,
+                supporter_name=supporter_name,
+                supporter_city=supporter_city,
+                personal_paragraph=personal_paragraph,
+                on_date=on_date,
+            ),
+        )
+        for office in offices
+    ]

@@ -1,13 +1,9 @@
-"""Who a letter is from: the keyed sender hash, and header-safe addresses."""
+"""Who a letter is from: the keyed sender hash that refuses a second identical letter."""
 
 import hashlib
 import hmac
-import re
-from email.headerregistry import Address
 
 from django.conf import settings
-
-UNSAFE_IN_DISPLAY_NAME = re.compile(r"[\x00-\x1f\x7f<>\"\\@,;:]")
 
 
 def email_normalise(email: str) -> str:
@@ -19,13 +15,3 @@ def sender_hash_for(email: str) -> str:
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, f"letter-sender:{email_normalise(email)}".encode(), hashlib.sha256).hexdigest()
 
-
-def display_name_sanitise(name: str) -> str:
-    """Keep a supporter's name readable but inert in a From: header."""
-    cleaned = UNSAFE_IN_DISPLAY_NAME.sub(" ", name)
-    return " ".join(cleaned.split())[:100]
-
-
-def address_format(*, name: str, email: str) -> str:
-    local, _at, domain = email.partition("@")
-    return str(Address(display_name=display_name_sanitise(name), username=local, domain=domain))

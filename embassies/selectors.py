@@ -89,3 +89,11 @@ def office_queryset_for_user(*, user) -> QuerySet[Office]:
     codes = organiser_country_codes(user=user)
     offices = Office.objects.all()
     return offices if codes is None else offices.filter(host_country__in=codes)
+
+
+def organiser_emails_for_country(*, host_country: str) -> list[str]:
+    """The addresses of the active organisers who look after this host country."""
+    scopes = OrganiserScope.objects.filter(user__is_active=True, user__is_staff=True).exclude(user__email="")
+    return sorted(
+        {scope.user.email for scope in scopes.select_related("user") if host_country.upper() in scope.country_codes}
+    )

@@ -1,7 +1,8 @@
-"""Writes for campaigns. Keyword-only, typed, named <noun>_<verb>; split by responsibility."""
+"""Writes for campaigns. Keyword-only, typed, named <noun>_<verb>; split by responsibility:
+submissions (the supporter's request and its confirmation), outbox (sending each letter), contacts (counts)."""
 
 from .contacts import contact_record, mailto_sent_mark
-from .sending import letter_claim, letter_send, letters_sweep
+from .outbox import letter_claim, letter_send, letters_sweep
 from .submissions import (
     submission_confirm,
     submission_create,
@@ -9,13 +10,11 @@ from .submissions import (
     submissions_personal_data_erase,
     submissions_unconfirmed_delete,
 )
-from .webhooks import letter_tracking_apply
 
 __all__ = [
     "contact_record",
     "letter_claim",
     "letter_send",
-    "letter_tracking_apply",
     "letters_sweep",
     "mailto_sent_mark",
     "submission_confirm",

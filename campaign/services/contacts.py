@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.utils import timezone
 
+from common.abuse import rate_limit_hit
 from embassies.models import Office
 
-from ..abuse import rate_limit_hit
 from ..models import Campaign, ContactChannel, ContactEvent
 
 

@@ -10,12 +10,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from common.abuse import rate_limit_hit
+from common.mail import mail_send
+from common.once import once
 from embassies.models import Office
 
-from ..abuse import rate_limit_hit
+from ..emails import confirmation_message_build, copy_message_build
 from ..models import Campaign, Letter, LetterStatus, LetterTemplate, Submission
-from ..selectors import campaigns_open
+from ..selectors import letter_template_closing
 from ..senders import email_normalise, sender_hash_for
+from ..tasks import submission_confirmation_send_task, submission_copy_send_task
+from .outbox import letters_queue
 
 CONFIRM_SALT = "campaign.submission.confirm"
 STATUS_SALT = "campaign.submission.status"
@@ -67,8 +72,6 @@ def submission_create(
     interface_language: str,
 ) -> Submission:
     """Store the supporter's letters as pending and ask them, by email, to confirm."""
-    from ..tasks import submission_confirmation_send_task
-
     sender_hash = sender_hash_for(email)
     with transaction.atomic():
         submission = Submission.objects.create(
@@ -107,8 +110,6 @@ class ConfirmResult:
 
 def submission_confirm(*, token: str, interface_language: str) -> ConfirmResult:
     """Queue the letters of a confirmed submission. The link works once; a second use changes nothing."""
-    from ..tasks import letter_send_task, submission_copy_send_task
-
     max_age = datetime.timedelta(hours=settings.CONFIRMATION_MAX_AGE_HOURS)
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
@@ -123,7 +124,7 @@ def submission_confirm(*, token: str, interface_language: str) -> ConfirmResult:
         if submission.confirmed_at is not None:
             return ConfirmResult(ConfirmOutcome.ALREADY_CONFIRMED, submission)
         # Letters of a campaign that closed before confirmation stay unsent and go with the unconfirmed clean-up.
-        if not campaigns_open().filter(pk=submission.campaign_id).exists():
+        if not Campaign.objects.open().filter(pk=submission.campaign_id).exists():
             return ConfirmResult(ConfirmOutcome.CAMPAIGN_CLOSED, submission)
         now = timezone.now()
         submission.confirmed_at = now
@@ -131,8 +132,7 @@ def submission_confirm(*, token: str, interface_language: str) -> ConfirmResult:
         queued_ids = [
             letter.pk for letter in submission.letters.filter(status=LetterStatus.PENDING) if _letter_queue(letter, now)
         ]
-        for letter_id in queued_ids:
-            transaction.on_commit(lambda letter_id=letter_id: letter_send_task.delay(letter_id))
+        letters_queue(letter_ids=queued_ids)
         if submission.send_copy and queued_ids:
             transaction.on_commit(lambda: submission_copy_send_task.delay(submission.pk, interface_language))
     return ConfirmResult(ConfirmOutcome.CONFIRMED, submission)
@@ -173,3 +173,30 @@ def submissions_personal_data_erase(*, now: datetime.datetime | None = None) -> 
         letters__status__in=[LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING]
     )
     return due.update(name="", city="", email="", subject="", body="", personal_paragraph="", erased_at=now)
+
+
+def submission_confirmation_send(*, submission_id: int, language: str) -> bool:
+    """Mail the confirmation link, once. True if it was sent now."""
+    submission = Submission.objects.select_related("campaign").filter(pk=submission_id).first()
+    if submission is None or submission.confirmed_at is not None or not submission.email:
+        return False
+    with once(f"confirmation:{submission_id}") as first_time:
+        if first_time:
+            token = submission_confirm_token(submission=submission)
+            mail_send(confirmation_message_build(submission=submission, token=token, language=language))
+        return first_time
+
+
+def submission_copy_send(*, submission_id: int, language: str) -> bool:
+    """Mail the supporter a copy of their letter with the status link, once. True if it was sent now."""
+    submission = Submission.objects.select_related("campaign").filter(pk=submission_id).first()
+    if submission is None or not submission.email:
+        return False
+    closing = letter_template_closing(campaign_id=submission.campaign_id, language=submission.language)
+    with once(f"copy:{submission_id}") as first_time:
+        if first_time:
+            token = submission_status_token(submission=submission)
+            message = copy_message_build(submission=submission, token=token, language=language, closing=closing)
+            if message is not None:
+                mail_send(message)
+        return first_time

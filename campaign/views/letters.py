@@ -10,7 +10,7 @@ from ..models import LetterStatus
 from ..selectors import letter_list_for_submission
 from ..services import submission_confirm as submission_confirm_service
 from ..services.submissions import ConfirmOutcome, submission_from_status_token, submission_status_token
-from .supporter import campaign_open_or_404
+from ..shortcuts import campaign_open_or_404
 
 IN_PROGRESS = {LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING}
 

@@ -1,26 +1,22 @@
 """Supporter pages: campaign list, campaign page, the letter form (preview, email, mailto). No JavaScript needed."""
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..abuse import client_ip
+from common.abuse import client_ip
+
 from ..forms import CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PREVIEW, LetterForm
 from ..mailto import mailto_url
 from ..models import Campaign
-from ..selectors import campaign_get_open, campaign_host_countries, campaign_list_open, letter_drafts_render
+from ..rendering import letter_drafts_render
+from ..selectors import campaign_host_countries, campaign_list_open
 from ..services import mailto_sent_mark, submission_create, submission_rate_limit_hit
+from ..shortcuts import campaign_open_or_404, letter_page_context
 
 ACTIONS = {"preview": CHANNEL_PREVIEW, "email": CHANNEL_EMAIL, "mailto": CHANNEL_MAILTO}
-
-
-def campaign_open_or_404(slug: str) -> Campaign:
-    campaign = campaign_get_open(slug=slug)
-    if campaign is None:
-        raise Http404(_("This campaign does not exist or is closed."))
-    return campaign
 
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
@@ -44,20 +40,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             },
         )
     return render(request, "campaign/campaign_detail.html", {"campaign": campaign, "countries": countries})
-
-
-def letter_page_context(*, campaign: Campaign, cc: str) -> dict:
-    """What campaign/letter_form.html needs besides the form; 404 for a country without offices."""
-    countries = dict(campaign_host_countries(campaign=campaign))
-    if cc.upper() not in countries:
-        raise Http404(_("The campaign has no offices in this country."))
-    return {
-        "campaign": campaign,
-        "cc": cc.lower(),
-        "country_name": countries[cc.upper()],
-        "retention_days": settings.RETENTION_SUPPORTER_DAYS,
-        "unconfirmed_days": settings.RETENTION_UNCONFIRMED_DAYS,
-    }
 
 
 def letter_form(request: HttpRequest, slug: str, cc: str) -> HttpResponse:

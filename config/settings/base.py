@@ -23,10 +23,11 @@ INSTALLED_APPS = [
     "django_countries",
     "import_export",
     "anymail",
+    "common",
     "embassies",
     "campaign",
-    "campaign.printing",
-    "campaign.tracking",
+    "printing",
+    "tracking",
 ]
 
 MIDDLEWARE = [
@@ -109,15 +110,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
-    "letters-sweep": {"task": "campaign.tasks.letters_sweep_task", "schedule": 120.0},
-    "submissions-unconfirmed-delete": {
-        "task": "campaign.tasks.submissions_unconfirmed_delete_task",
-        "schedule": 3600.0,
-    },
-    "submissions-personal-data-erase": {
-        "task": "campaign.tasks.submissions_personal_data_erase_task",
-        "schedule": 3600.0,
-    },
+    "letters-sweep": {"task": "campaign.letters_sweep", "schedule": 120.0},
+    "submissions-unconfirmed-delete": {"task": "campaign.submissions_unconfirmed_delete", "schedule": 3600.0},
+    "submissions-personal-data-erase": {"task": "campaign.submissions_personal_data_erase", "schedule": 3600.0},
 }
 
 # Sending letters. The sweep's "sending" threshold must exceed the send task's hard time limit.
@@ -129,10 +124,13 @@ LETTER_RETRY_BACKOFF_MAX_SECONDS = env_int("LETTER_RETRY_BACKOFF_MAX_SECONDS", 6
 LETTER_SWEEP_QUEUED_AFTER_SECONDS = env_int("LETTER_SWEEP_QUEUED_AFTER_SECONDS", 900)
 LETTER_SWEEP_SENDING_AFTER_SECONDS = env_int("LETTER_SWEEP_SENDING_AFTER_SECONDS", 600)
 CELERY_BEAT_SCHEDULE["tracking-reply-survey"] = {"task": "tracking.reply_survey_send_due", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["tracking-replies-forward-sweep"] = {"task": "tracking.replies_forward_sweep", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["tracking-reply-purge"] = {"task": "tracking.reply_content_purge", "schedule": 6 * 3600.0}
 
 # Email. The ESP is chosen by settings (EMAIL_BACKEND + ANYMAIL).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "anymail.backends.postmark.EmailBackend")
+# The outbox's view of the ESP (campaign.esp): it must name the same ESP as EMAIL_BACKEND.
+LETTER_ESP_ADAPTER = env_str("LETTER_ESP_ADAPTER", "campaign.esp.postmark.PostmarkAdapter")
 ANYMAIL = {
     "POSTMARK_SERVER_TOKEN": env_str("POSTMARK_SERVER_TOKEN", ""),
     "POSTMARK_API_URL": env_str("POSTMARK_API_URL", "https://api.postmarkapp.com/"),
@@ -146,7 +144,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # The double opt-in link expires after this many hours.
 CONFIRMATION_MAX_AGE_HOURS = env_int("CONFIRMATION_MAX_AGE_HOURS", 72)
 
-# Abuse guards on public forms (campaign.abuse). Rate limits count per window in the cache.
+# Abuse guards on public forms (common.abuse). Rate limits count per window in the cache.
 FORM_MIN_FILL_SECONDS = env_int("FORM_MIN_FILL_SECONDS", 4)
 FORM_MAX_AGE_SECONDS = env_int("FORM_MAX_AGE_SECONDS", 6 * 3600)
 RATE_LIMIT_LETTERS_PER_IP = env_int("RATE_LIMIT_LETTERS_PER_IP", 10)
@@ -179,7 +177,7 @@ CALL_LOG_LIMIT_PER_HOUR = env_int("CALL_LOG_LIMIT_PER_HOUR", 10)
 # How long personal data is kept, in days.
 RETENTION_UNCONFIRMED_DAYS = env_int("RETENTION_UNCONFIRMED_DAYS", 7)
 RETENTION_SUPPORTER_DAYS = env_int("RETENTION_SUPPORTER_DAYS", 30)
-# Group batches (campaign.printing): signer names are deleted once posted or after this many days.
+# Group batches (printing): signer names are deleted once posted or after this many days.
 RETENTION_SIGNERS_DAYS = env_int("RETENTION_SIGNERS_DAYS", 30)
 # Batch PDFs render in chunks of this many letters across this many worker processes.
 PRINT_BATCH_CHUNK_SIZE = env_int("PRINT_BATCH_CHUNK_SIZE", 60)

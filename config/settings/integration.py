@@ -18,6 +18,7 @@ DATABASES = {
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
 EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+LETTER_ESP_ADAPTER = "campaign.esp.postmark.PostmarkAdapter"
 ANYMAIL = {
     "POSTMARK_SERVER_TOKEN": "integration-server-token",
     "POSTMARK_API_URL": os.environ["POSTMARK_API_URL"],

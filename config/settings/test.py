@@ -12,3 +12,4 @@ EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
 ANYMAIL = {"WEBHOOK_SECRET": "test:test-webhook-secret"}
 DEV_MAILBOX_DIR = BASE_DIR / "var" / "test-mailbox"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+LETTER_ESP_ADAPTER = "campaign.esp.AnymailAdapter"

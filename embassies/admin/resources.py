@@ -5,7 +5,9 @@ from import_export import fields, resources
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ..directory_csv import COLUMNS, spreadsheet_safe
+from common.spreadsheet import spreadsheet_safe
+
+from ..directory_csv import COLUMNS
 from ..importing import RowRejected, office_match, office_record_assign, office_row_parse
 from ..importing.sources import CANDIDATE_COLUMNS
 from ..models import Office

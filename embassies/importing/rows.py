@@ -11,7 +11,8 @@ from django.core.validators import URLValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..directory_csv import spreadsheet_unquote
+from common.spreadsheet import spreadsheet_unquote
+
 from ..models import DEFAULT_HEAD_TITLE, HeadTitle, Office, OfficeKind
 from ..phones import PhoneNumberInvalid, phone_parse
 from ..validation import emails_split, number_foreign_warning, number_has_foreign_code

@@ -26,7 +26,7 @@ SCREENSHOT = "/tmp/letter-form.png"
 def site(live_server, settings, tmp_path, transactional_db):
     # Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    settings.EMAIL_BACKEND = "config.devmailbox.backend.EmailBackend"
+    settings.EMAIL_BACKEND = "devmailbox.backend.EmailBackend"
     settings.DEV_MAILBOX_DIR = tmp_path / "mailbox"
     settings.SITE_URL = live_server.url
     settings.FORM_MIN_FILL_SECONDS = 1

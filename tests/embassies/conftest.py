@@ -2,7 +2,8 @@ import pytest
 
 from django.contrib.auth.models import Group
 
-from embassies.services import ORGANISERS_GROUP, organiser_scope_set
+from common.permissions import ORGANISERS_GROUP
+from embassies.services import organiser_scope_set
 
 
 @pytest.fixture

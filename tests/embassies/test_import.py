@@ -294,11 +294,20 @@ def test_messy_shared_candidates_every_row_accounted_for_and_second_run_changes_
 
 
 def test_public_csv_cannot_run_formulas_and_still_round_trips(client, tmp_path):
-    OfficeFactory(name='=HYPERLINK("https://evil.example","Embassy")', source="@SUM(1+1)", phone="+420233342000")
+    OfficeFactory(
+        name='=HYPERLINK("https://evil.example","Embassy")',
+        source="@SUM(1+1)",
+        city='+HYPERLINK("https://evil.example")',
+        street_lines="-2+3",
+        phone="+420233342000",
+    )
     exported = client.get("/embassies/directory.csv").content.decode()
     row = next(csv.DictReader(io.StringIO(exported)))
 
     assert row["name"] == '\'=HYPERLINK("https://evil.example","Embassy")'
     assert row["source"] == "'@SUM(1+1)"
-    assert row["phone"] == "+420233342000"
+    assert row["city"] == '\'+HYPERLINK("https://evil.example")'
+    assert row["street_lines"] == "'-2+3"
+    # One rule for every cell: a phone number is quoted too, and the import reads it back unchanged.
+    assert row["phone"] == "'+420233342000"
     assert "created: 0, updated: 0, unchanged: 1" in run(exported, tmp_path=tmp_path)

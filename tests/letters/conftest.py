@@ -4,8 +4,8 @@ import pytest
 
 from django.core import mail, signing
 
-from campaign.abuse import FILL_TIME_SALT
 from campaign.models import ReplyCapture
+from common.abuse import FILL_TIME_SALT
 from embassies.models import HeadTitle, OfficeKind
 from tests.factories import CampaignFactory, LetterTemplateFactory, OfficeFactory, VerifiedOfficeFactory
 

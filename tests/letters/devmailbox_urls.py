@@ -4,4 +4,4 @@ from django.urls import include, path
 
 from config.urls import urlpatterns as site_urlpatterns
 
-urlpatterns = [path("dev/mailbox/", include("config.devmailbox.urls")), *site_urlpatterns]
+urlpatterns = [path("dev/mailbox/", include("devmailbox.urls")), *site_urlpatterns]

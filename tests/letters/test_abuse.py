@@ -8,8 +8,8 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
-from campaign.abuse import FILL_TIME_SALT, POW_SALT, _leading_zero_bits, pow_solution_check, rate_limit_hit
 from campaign.models import Submission
+from common.abuse import FILL_TIME_SALT, POW_SALT, _leading_zero_bits, pow_solution_check, rate_limit_hit
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_proof_of_work_page_loads_the_self_hosted_solver_and_explains_no_js(clie
 
 
 def test_email_without_proof_of_work_is_refused(client, campaign, offices, letter_data, pow_on):
-    from campaign.abuse import pow_challenge_new
+    from common.abuse import pow_challenge_new
 
     response = client.post(FORM_URL, letter_data(pow_challenge=pow_challenge_new(), pow_solution="1"))
 
@@ -103,7 +103,7 @@ def test_email_without_proof_of_work_is_refused(client, campaign, offices, lette
 
 
 def test_email_with_a_solved_challenge_is_accepted_once(client, campaign, offices, letter_data, pow_on):
-    from campaign.abuse import pow_challenge_new
+    from common.abuse import pow_challenge_new
 
     challenge = pow_challenge_new()
     solution = solve(challenge)

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from campaign.models import Campaign, LetterTemplate
 from campaign.rendering import letter_render
-from embassies.services import ORGANISERS_GROUP
+from common.permissions import ORGANISERS_GROUP
 from tests.factories import VerifiedOfficeFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_admin_outbox_shows_no_letter_bodies(admin_client):
 def test_dev_mailbox_backend_writes_eml_through_anymail(settings, tmp_path):
     from django.core.mail import send_mail
 
-    settings.EMAIL_BACKEND = "config.devmailbox.backend.EmailBackend"
+    settings.EMAIL_BACKEND = "devmailbox.backend.EmailBackend"
     settings.DEV_MAILBOX_DIR = tmp_path
     send_mail("Hello", "Open http://127.0.0.1:8000/c/x/confirm/abc/", "from@example.org", ["to@example.org"])
 
@@ -103,7 +103,7 @@ def test_dev_mailbox_backend_writes_eml_through_anymail(settings, tmp_path):
 def test_dev_mailbox_views_render_links_clickable(client, settings, tmp_path):
     from django.core.mail import send_mail
 
-    settings.EMAIL_BACKEND = "config.devmailbox.backend.EmailBackend"
+    settings.EMAIL_BACKEND = "devmailbox.backend.EmailBackend"
     settings.DEV_MAILBOX_DIR = tmp_path
     send_mail("Hello", "Open http://127.0.0.1:8000/c/x/confirm/abc/ now", "from@example.org", ["to@example.org"])
     name = next(tmp_path.glob("*.eml")).stem

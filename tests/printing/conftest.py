@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 from django.core import signing
 
-from campaign.abuse import FILL_TIME_SALT
+from common.abuse import FILL_TIME_SALT
 from embassies.models import HeadTitle, OfficeKind
 from tests.factories import CampaignFactory, LetterTemplateFactory, OfficeFactory, VerifiedOfficeFactory
 

@@ -11,21 +11,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from campaign.models import ContactChannel, ContactEvent
-from campaign.printing.models import Batch, BatchStatus, Group, Signer, SignerMode
-from campaign.printing.pdf.documents import document_html, pdf_engine
-from campaign.printing.selectors import (
-    batch_cover_build,
-    batch_labels_build,
-    batch_print_letters,
-)
-from campaign.printing.services import (
+from printing.batch_contents import batch_cover_build, batch_labels_build, batch_print_letters
+from printing.models import Batch, BatchStatus, Group, Signer, SignerMode
+from printing.pdf.documents import document_html, pdf_engine
+from printing.selectors import batch_offices_and_signers
+from printing.services import (
     batch_create,
     batch_generate,
     batch_mark_posted,
     batch_mark_printed,
     batches_personal_data_expire,
 )
-from campaign.printing.signers import SignerRow
+from printing.signers import SignerRow
 
 from .conftest import pdf_pages_text
 
@@ -212,7 +209,8 @@ def test_generation_is_idempotent(make_batch):
 
 def test_batch_renderer_output_equals_the_naive_single_document(make_batch):
     batch = make_batch()
-    letters = batch_print_letters(batch=batch, on_date=timezone.localdate())
+    offices, signers = batch_offices_and_signers(batch=batch)
+    letters = batch_print_letters(batch=batch, offices=offices, signers=signers, on_date=timezone.localdate())
     naive = io.BytesIO()
     pdf_engine().write(
         html=document_html(
@@ -220,7 +218,7 @@ def test_batch_renderer_output_equals_the_naive_single_document(make_batch):
             language="en",
             paper="a4",
             letters=letters,
-            cover=batch_cover_build(batch=batch, letters=letters),
+            cover=batch_cover_build(batch=batch, offices=offices, letters=letters),
             labels=batch_labels_build(letters=letters),
         ),
         target=naive,

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import ContactChannel, ContactEvent
-from campaign.printing.models import Batch, BatchStatus, Group, SignerMode
-from campaign.printing.services import batches_personal_data_expire
+from printing.models import Batch, BatchStatus, Group, SignerMode
+from printing.services import batches_personal_data_expire
 
 from .conftest import pdf_pages_text
 
@@ -191,7 +191,7 @@ def test_form_list_and_login_pages_render(client, member, template, group, czech
 def test_admin_lists_groups_and_batches_with_their_counts(
     admin_client, template, group, czech_offices, media, django_capture_on_commit_callbacks
 ):
-    from campaign.printing.services import batch_create
+    from printing.services import batch_create
 
     with django_capture_on_commit_callbacks(execute=True):
         batch_create(

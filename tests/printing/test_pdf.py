@@ -6,8 +6,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from campaign.printing.pdf.documents import PrintLetter, document_html, letters_pdf_write, pdf_engine
-from campaign.selectors import letter_drafts_render
+from campaign.rendering import letter_drafts_render
+from printing.pdf.documents import PrintLetter, document_html, letters_pdf_write, pdf_engine
 
 from .conftest import GLYPHS, pdf_pages_text
 
@@ -138,7 +138,7 @@ def test_fetcher_refuses_the_network_and_files_outside_static(tmp_path, template
 
 @pytest.mark.django_db
 def test_label_sheets_hold_24_labels_each(template, czech_offices):
-    from campaign.printing.pdf.documents import AddressLabel
+    from printing.pdf.documents import AddressLabel
 
     labels = [AddressLabel(name=f"Office {number:02d}", lines=("Street 1", "100 00 City")) for number in range(30)]
     output = io.BytesIO()

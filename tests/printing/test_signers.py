@@ -4,7 +4,7 @@ import pytest
 
 from django.core.exceptions import ValidationError
 
-from campaign.printing.signers import SignerRow, signers_csv_decode, signers_parse
+from printing.signers import SignerRow, signers_csv_decode, signers_parse
 
 
 def test_typed_lines_with_and_without_city():

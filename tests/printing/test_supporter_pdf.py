@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from django.urls import reverse
 
 from campaign.models import ContactChannel, ContactEvent, Submission
-from campaign.printing.models import Batch, Signer
+from printing.models import Batch, Signer
 
 from .conftest import GLYPHS, pdf_pages_text, started_long_ago
 

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CREATE = """
 from django.contrib.auth.models import User
 from campaign.models import Campaign, LetterTemplate
-from campaign.printing.models import Group
-from campaign.printing.services import batch_create
-from campaign.printing.signers import SignerRow
+from printing.models import Group
+from printing.services import batch_create
+from printing.signers import SignerRow
 from embassies.models import Office
 campaign = Campaign.objects.create(slug="law-13673", title="Law 13673", target="Law 13673", sending_country="UA",
                                    from_email="letters@example.org")
@@ -34,7 +34,7 @@ batch = batch_create(campaign=campaign, template=template, group=group, host_cou
 print(batch.pk)
 """
 STATUS = """
-from campaign.printing.models import Batch
+from printing.models import Batch
 batch = Batch.objects.get()
 print(batch.status, batch.letters_rendered, batch.pages, batch.pdf.path if batch.pdf else "-")
 """

@@ -6,8 +6,8 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from campaign.models import ContactChannel, ContactEvent
-from campaign.tracking.models import CallScript
-from campaign.tracking.selectors import progress_compute
+from tracking.models import CallScript
+from tracking.selectors import progress_compute
 
 pytestmark = pytest.mark.django_db
 

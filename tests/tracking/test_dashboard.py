@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from campaign.models import ContactChannel
 from campaign.services import contact_record
-from embassies.services import ORGANISERS_GROUP, office_email_flag
+from common.permissions import ORGANISERS_GROUP
+from embassies.services import office_email_flag
 from tests.factories import CampaignFactory, VerifiedOfficeFactory
 
 from .factories import LetterFactory, SubmissionFactory

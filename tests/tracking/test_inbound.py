@@ -13,9 +13,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.tracking.models import Reply, ReplyAttachment, ReplyState
-from campaign.tracking.selectors import progress_compute
-from campaign.tracking.services import reply_assign, reply_content_purge, reply_discard
+from tracking.models import Reply, ReplyAttachment, ReplyState
+from tracking.selectors import progress_compute
+from tracking.services import reply_assign, reply_content_purge, reply_discard
 
 from .factories import LetterFactory
 

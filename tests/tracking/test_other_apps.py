@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import ContactChannel, LetterStatus
-from campaign.printing.models import Batch, BatchStatus, Group, SignerMode
-from campaign.printing.services import batch_mark_posted, supporter_letters_pdf
-from campaign.services.sending import letter_mark_sent
-from campaign.services.webhooks import letter_tracking_apply
+from campaign.services.outbox import letter_mark_sent
+from printing.models import Batch, BatchStatus, Group, SignerMode
+from printing.services import batch_mark_posted, supporter_letters_pdf
 from tests.factories import LetterTemplateFactory
+from tracking.services.delivery import letter_delivery_apply
 
 from .factories import LetterFactory
 
@@ -31,7 +31,7 @@ def test_sending_delivering_printing_and_posting_move_the_progress_page(client, 
     letter_mark_sent(letter=letter, esp_message_id="esp-1")
     assert _totals(client, campaign)[ContactChannel.EMAIL_SENT] == 1
 
-    letter_tracking_apply(event_type="delivered", message_id="esp-1", event_id="evt-1", timestamp=timezone.now())
+    letter_delivery_apply(event_type="delivered", message_id="esp-1", event_id="evt-1", timestamp=timezone.now())
     assert _totals(client, campaign)[ContactChannel.EMAIL_DELIVERED] == 1
 
     supporter_letters_pdf(

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from campaign.models import ContactChannel, ContactEvent
 from campaign.services import contact_record
-from campaign.tracking.models import Reply, ReplyState, SurveyAnswer
-from campaign.tracking.selectors import progress_compute
 from tests.factories import VerifiedOfficeFactory
+from tracking.models import Reply, ReplyState, SurveyAnswer
+from tracking.selectors import progress_compute
 
 pytestmark = pytest.mark.django_db
 

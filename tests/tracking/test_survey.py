@@ -9,10 +9,10 @@ from django.core import mail, signing
 from django.utils import timezone
 
 from campaign.models import LetterStatus
-from campaign.tracking.models import LetterSurvey, SurveyAnswer
-from campaign.tracking.selectors import progress_compute
-from campaign.tracking.services.survey import SURVEY_SALT, survey_token_make
-from campaign.tracking.tasks import reply_survey_send_due_task
+from tracking.models import LetterSurvey, SurveyAnswer
+from tracking.selectors import progress_compute
+from tracking.services.survey import SURVEY_SALT, survey_token_make
+from tracking.tasks import reply_survey_send_due_task
 
 from .factories import LetterFactory, SubmissionFactory
 
@@ -21,6 +21,17 @@ pytestmark = pytest.mark.django_db
 
 def _days_ago(days: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def send_due_surveys(django_capture_on_commit_callbacks):
+    """Run the periodic task as beat would: the survey emails it queues are sent once it commits."""
+
+    def send() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            reply_survey_send_due_task.delay()
+
+    return send
 
 
 @pytest.fixture
@@ -43,7 +54,7 @@ def _links(message) -> dict[tuple[str, str], str]:
     return links
 
 
-def test_one_email_per_submission_after_the_waiting_period(submission, campaign, offices):
+def test_one_email_per_submission_after_the_waiting_period(submission, campaign, offices, send_due_surveys):
     too_recent = SubmissionFactory(campaign=campaign)
     LetterFactory(submission=too_recent, office=offices["prague"], sent_at=_days_ago(3))
     bounced = SubmissionFactory(campaign=campaign)
@@ -51,7 +62,7 @@ def test_one_email_per_submission_after_the_waiting_period(submission, campaign,
     erased = SubmissionFactory(campaign=campaign, email="", erased_at=timezone.now())
     LetterFactory(submission=erased, office=offices["prague"], sent_at=_days_ago(30))
 
-    reply_survey_send_due_task.delay()
+    send_due_surveys()
 
     assert [message.to for message in mail.outbox] == [[submission.email]]
     message = mail.outbox[0]
@@ -65,20 +76,20 @@ def test_one_email_per_submission_after_the_waiting_period(submission, campaign,
     assert LetterSurvey.objects.count() == 2
 
 
-def test_asked_only_once(submission):
-    reply_survey_send_due_task.delay()
-    reply_survey_send_due_task.delay()
+def test_asked_only_once(submission, send_due_surveys):
+    send_due_surveys()
+    send_due_surveys()
     assert len(mail.outbox) == 1
 
 
-def test_waiting_period_comes_from_settings(submission, settings):
+def test_waiting_period_comes_from_settings(submission, settings, send_due_surveys):
     settings.REPLY_SURVEY_AFTER_DAYS = 30
-    reply_survey_send_due_task.delay()
+    send_due_surveys()
     assert mail.outbox == []
 
 
-def test_one_click_records_the_answer_once(client, submission, campaign, offices):
-    reply_survey_send_due_task.delay()
+def test_one_click_records_the_answer_once(client, submission, campaign, offices, send_due_surveys):
+    send_due_surveys()
     yes_link = _links(mail.outbox[0])[("Consulate General of Ukraine in Brno", "yes")]
     no_link = _links(mail.outbox[0])[("Consulate General of Ukraine in Brno", "no")]
 
@@ -107,8 +118,8 @@ def test_answers_hold_nothing_about_the_person(submission):
     assert fields == {"id", "campaign", "office", "got_reply", "answered_on"}
 
 
-def test_tampered_link_is_rejected_with_a_clear_page(client, submission):
-    reply_survey_send_due_task.delay()
+def test_tampered_link_is_rejected_with_a_clear_page(client, submission, send_due_surveys):
+    send_due_surveys()
     survey_id = LetterSurvey.objects.first().pk
     genuine = survey_token_make(letter_survey_id=survey_id, got_reply=False)
     signature = genuine.rpartition(":")[2]
@@ -122,15 +133,15 @@ def test_tampered_link_is_rejected_with_a_clear_page(client, submission):
     assert SurveyAnswer.objects.count() == 0
 
 
-def test_link_signed_with_another_salt_is_rejected(client, submission):
-    reply_survey_send_due_task.delay()
+def test_link_signed_with_another_salt_is_rejected(client, submission, send_due_surveys):
+    send_due_surveys()
     token = signing.dumps({"s": LetterSurvey.objects.first().pk, "y": 1}, salt="something.else")
     assert client.post(f"/progress/survey/{token}/").status_code == 400
     assert SurveyAnswer.objects.count() == 0
 
 
-def test_expired_link(client, submission, monkeypatch):
-    reply_survey_send_due_task.delay()
+def test_expired_link(client, submission, monkeypatch, send_due_surveys):
+    send_due_surveys()
     token = survey_token_make(letter_survey_id=LetterSurvey.objects.first().pk, got_reply=True)
     import time
 

@@ -44,7 +44,7 @@ response = Client().post("/webhooks/anymail/postmark/inbound/", data=Path(%r).re
 print(response.status_code)
 """
 SURVEY = """
-from campaign.tracking.tasks import reply_survey_send_due_task
+from tracking.tasks import reply_survey_send_due_task
 reply_survey_send_due_task.delay()
 """
 

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from common.permissions import ORGANISERS_GROUP
 from embassies.models import Office
-from embassies.services import ORGANISERS_GROUP, organiser_scope_set
+from embassies.services import organiser_scope_set
 
 SAMPLE_DIRECTORY = Path(settings.BASE_DIR) / "embassies" / "sample" / "offices.csv"
 ORGANISER_USERNAME = "organiser"

@@ -1,0 +1,105 @@
+"""The emails of the letter channel: each letter to its office, and the supporter's confirmation and copy.
+
+Templates live in templates/campaign/emails/. Letters leave only through the outbox (services/outbox.py);
+the supporter's emails leave through their tasks, after the submission was committed.
+"""
+
+from anymail.message import AnymailMessage
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from common.mail import address_format, mail_intent
+
+from .esp import LETTER_REF_METADATA
+from .models import Letter, ReplyCapture, Submission
+from .rendering import RenderedLetter, letter_render
+
+LETTER = mail_intent("campaign/emails/letter", tag="letter")
+CONFIRMATION = mail_intent("campaign/emails/confirmation", tag="confirmation")
+COPY = mail_intent("campaign/emails/copy", tag="copy")
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def letter_reply_address(letter: Letter) -> str:
+    return f"{letter.reply_token}@{settings.REPLY_DOMAIN}"
+
+
+def letter_rendered(letter: Letter, *, closing: str) -> RenderedLetter:
+    submission = letter.submission
+    return letter_render(
+        subject=submission.subject,
+        body=submission.body,
+        closing=closing,
+        office=letter.office,
+        language=submission.language,
+        supporter_name=submission.name,
+        supporter_city=submission.city,
+        personal_paragraph=submission.personal_paragraph,
+        on_date=timezone.localdate(submission.created_at),
+    )
+
+
+def letter_message_build(letter: Letter, *, closing: str) -> AnymailMessage:
+    """One message to one office. Reply-To follows the campaign's reply capture setting."""
+    submission = letter.submission
+    campaign = letter.campaign
+    reply_address = letter_reply_address(letter)
+    if campaign.reply_capture == ReplyCapture.REPLY_TO:
+        reply_to, cc = [reply_address], []
+    elif campaign.reply_capture == ReplyCapture.CC:
+        reply_to, cc = [submission.email], [reply_address]
+    else:
+        reply_to, cc = [submission.email], []
+    return LETTER.build(
+        to=[letter.office.email],
+        from_email=address_format(name=submission.name, email=campaign.from_email),
+        language=submission.language,
+        context={"letter": letter_rendered(letter, closing=closing)},
+        reply_to=reply_to,
+        cc=cc,
+        metadata={LETTER_REF_METADATA: letter.reply_token},
+    )
+
+
+def confirmation_message_build(*, submission: Submission, token: str, language: str) -> AnymailMessage:
+    letters = submission.letters.select_related("office").order_by("office__kind", "office__city")
+    return CONFIRMATION.build(
+        to=[submission.email],
+        from_email=campaign_sender(submission.campaign),
+        language=language,
+        context={
+            "submission": submission,
+            "campaign": submission.campaign,
+            "offices": [letter.office for letter in letters],
+            "confirm_url": site_url(reverse("campaign:submission_confirm", args=[submission.campaign.slug, token])),
+            "valid_hours": settings.CONFIRMATION_MAX_AGE_HOURS,
+            "retention_days": settings.RETENTION_UNCONFIRMED_DAYS,
+        },
+    )
+
+
+def copy_message_build(*, submission: Submission, token: str, language: str, closing: str) -> AnymailMessage | None:
+    letters = list(submission.letters.select_related("office", "campaign", "submission").order_by("pk"))
+    if not letters:
+        return None
+    return COPY.build(
+        to=[submission.email],
+        from_email=campaign_sender(submission.campaign),
+        language=language,
+        context={
+            "offices": [letter.office for letter in letters],
+            "letter": letter_rendered(letters[0], closing=closing),
+            "first_office": letters[0].office,
+            "status_url": site_url(reverse("campaign:letter_status", args=[submission.campaign.slug, token])),
+        },
+    )
+
+
+def campaign_sender(campaign) -> str:
+    """The campaign's address, named after the campaign: how every email to a supporter is signed."""
+    return address_format(name=campaign.title, email=campaign.from_email)

@@ -1,0 +1,27 @@
+"""Postmark: sending through anymail's Postmark backend, and the outbound message search by metadata."""
+
+import requests
+
+from django.conf import settings
+
+from .base import LETTER_REF_METADATA, AnymailAdapter, EspLookupError
+
+
+class PostmarkAdapter(AnymailAdapter):
+    def accepted_message_id(self, *, letter_ref: str) -> str | None:
+        api_url = settings.ANYMAIL.get("POSTMARK_API_URL", "https://api.postmarkapp.com/")
+        try:
+            response = requests.get(
+                api_url.rstrip("/") + "/messages/outbound",
+                params={"count": 1, "offset": 0, f"metadata_{LETTER_REF_METADATA}": letter_ref},
+                headers={
+                    "Accept": "application/json",
+                    "X-Postmark-Server-Token": settings.ANYMAIL.get("POSTMARK_SERVER_TOKEN", ""),
+                },
+                timeout=10,
+            )
+            response.raise_for_status()
+            messages = response.json().get("Messages") or []
+            return str(messages[0]["MessageID"]) if messages else None
+        except (requests.RequestException, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise EspLookupError(f"Could not ask the ESP whether the letter was sent: {error}") from error

@@ -1,0 +1,160 @@
+"""The outbox: claim a letter atomically, send it once through the ESP adapter, record the outcome; sweep
+what got stuck.
+
+Double-send policy: a letter whose earlier attempt may have reached the ESP (attempts > 1 after the claim:
+a worker died, or a transient error after the request left) is first looked up at the ESP by the
+`letter_ref` metadata it was sent with. Found → marked sent with that message id, not resent.
+Adapters that cannot be asked (the test and dev backends) resend: at-least-once there.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from ..emails import letter_message_build
+from ..esp import EspLookupError, SendResult, esp_adapter
+from ..models import ContactChannel, Letter, LetterStatus
+from ..selectors import letter_template_closing
+from ..tasks import letter_send_task
+from .contacts import contact_record
+
+logger = logging.getLogger(__name__)
+
+# Stored in English like the ESP's own reasons; the status page translates the ones it knows.
+REASON_OFFICE_NOT_EMAILABLE = gettext_noop("The office's email address is no longer in use for mail.")
+
+
+class LetterSendTransientError(Exception):
+    """The ESP could not take the letter now; try again later."""
+
+
+def letters_queue(*, letter_ids: list[int]) -> None:
+    """Hand queued letters to the workers once the surrounding transaction commits."""
+    for letter_id in letter_ids:
+        transaction.on_commit(lambda letter_id=letter_id: letter_send_task.delay(letter_id))
+
+
+def letter_claim(*, letter_id: int) -> bool:
+    """queued → sending, in one UPDATE: of two workers, exactly one gets rowcount 1."""
+    now = timezone.now()
+    claimed = Letter.objects.filter(pk=letter_id, status=LetterStatus.QUEUED).update(
+        status=LetterStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, status_changed_at=now
+    )
+    return claimed == 1
+
+
+def letter_send(*, letter_id: int) -> LetterStatus | None:
+    """Send one queued letter. Returns its new status, or None if another worker has it (or it is done).
+
+    Raises LetterSendTransientError after putting the letter back in the queue.
+    """
+    if not letter_claim(letter_id=letter_id):
+        return None
+    letter = Letter.objects.select_related("submission", "campaign", "office").get(pk=letter_id)
+    esp = esp_adapter()
+    if letter.attempts > 1:
+        try:
+            earlier_message_id = esp.accepted_message_id(letter_ref=letter.reply_token)
+        except EspLookupError as error:
+            letter_release(letter=letter)  # rather wait than risk a duplicate
+            raise LetterSendTransientError(str(error)) from error
+        if earlier_message_id:
+            return letter_mark_sent(letter=letter, esp_message_id=earlier_message_id)
+    if not letter.office.can_receive_email:
+        return letter_mark_failed(letter=letter, reason=REASON_OFFICE_NOT_EMAILABLE)
+    closing = letter_template_closing(campaign_id=letter.campaign_id, language=letter.submission.language)
+    message = letter_message_build(letter, closing=closing)
+    outcome = esp.send(message=message, recipient=letter.office.email)
+    if outcome.result == SendResult.TRY_LATER:
+        letter_release(letter=letter)
+        raise LetterSendTransientError(outcome.reason)
+    if outcome.result == SendResult.REFUSED:
+        return letter_mark_failed(letter=letter, reason=outcome.reason)
+    return letter_mark_sent(letter=letter, esp_message_id=outcome.message_id)
+
+
+def letter_mark_sent(*, letter: Letter, esp_message_id: str) -> LetterStatus:
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Letter.objects.filter(pk=letter.pk, status=LetterStatus.SENDING).update(
+            status=LetterStatus.SENT,
+            esp_message_id=esp_message_id,
+            sent_at=now,
+            status_changed_at=now,
+            failure_reason="",
+        )
+        if updated:
+            contact_record(campaign=letter.campaign, office=letter.office, channel=ContactChannel.EMAIL_SENT)
+    logger.info("letter %s sent, ESP message %s", letter.pk, esp_message_id)
+    return LetterStatus.SENT
+
+
+def letter_mark_failed(*, letter: Letter, reason: str) -> LetterStatus:
+    Letter.objects.filter(pk=letter.pk, status__in=[LetterStatus.SENDING, LetterStatus.QUEUED]).update(
+        status=LetterStatus.FAILED, failure_reason=reason[:500], status_changed_at=timezone.now()
+    )
+    logger.warning("letter %s failed: %s", letter.pk, reason)
+    return LetterStatus.FAILED
+
+
+def letter_release(*, letter: Letter) -> None:
+    now = timezone.now()
+    Letter.objects.filter(pk=letter.pk, status=LetterStatus.SENDING).update(
+        status=LetterStatus.QUEUED, queued_at=now, status_changed_at=now
+    )
+
+
+def letter_fail_after_retries(*, letter_id: int, reason: str) -> None:
+    letter = Letter.objects.filter(pk=letter_id).first()
+    if letter is not None:
+        letter_mark_failed(letter=letter, reason=f"Gave up after {letter.attempts} attempts. Last error: {reason}")
+
+
+def letters_sweep(*, queued_older_than: datetime.timedelta, sending_older_than: datetime.timedelta) -> list[int]:
+    """Re-queue letters stuck in queued (the broker lost the task) or sending (the worker died).
+
+    sending_older_than must exceed the send task's hard time limit, so a letter a live worker is still
+    sending is never taken from it.
+    """
+    now = timezone.now()
+    too_many = Letter.objects.filter(
+        status=LetterStatus.SENDING,
+        claimed_at__lt=now - sending_older_than,
+        attempts__gte=settings.LETTER_SEND_MAX_ATTEMPTS,
+    )
+    for letter in too_many:
+        letter_fail_after_retries(letter_id=letter.pk, reason="the sending worker stopped each time")
+    stuck_sending = list(
+        Letter.objects.filter(status=LetterStatus.SENDING, claimed_at__lt=now - sending_older_than).values_list(
+            "pk", flat=True
+        )
+    )
+    Letter.objects.filter(pk__in=stuck_sending, status=LetterStatus.SENDING).update(
+        status=LetterStatus.QUEUED, queued_at=now, status_changed_at=now
+    )
+    stuck_queued = list(
+        Letter.objects.filter(status=LetterStatus.QUEUED, queued_at__lt=now - queued_older_than).values_list(
+            "pk", flat=True
+        )
+    )
+    Letter.objects.filter(pk__in=stuck_queued).update(queued_at=now)
+    requeued = sorted(set(stuck_sending) | set(stuck_queued))
+    letters_queue(letter_ids=requeued)
+    if requeued:
+        logger.warning("sweep re-queued %d letters", len(requeued))
+    return requeued
+
+
+def letters_sweep_due() -> int:
+    """The periodic sweep with the configured thresholds."""
+    with transaction.atomic():
+        requeued = letters_sweep(
+            queued_older_than=datetime.timedelta(seconds=settings.LETTER_SWEEP_QUEUED_AFTER_SECONDS),
+            sending_older_than=datetime.timedelta(seconds=settings.LETTER_SWEEP_SENDING_AFTER_SECONDS),
+        )
+    return len(requeued)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CommonConfig(AppConfig):
+    name = "common"
+    verbose_name = _("Shared helpers")
+
+    def ready(self) -> None:
+        from .permissions import organiser_permissions_grant
+
+        # One receiver for every app: each AppConfig lists its own `organiser_permissions`.
+        post_migrate.connect(organiser_permissions_grant, dispatch_uid="common.organiser_permissions")

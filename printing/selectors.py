@@ -1,0 +1,43 @@
+"""Reads for printing: which offices a batch writes to, and who may see which batches and groups."""
+
+from django.db.models import Q, QuerySet
+
+from embassies.models import Office, OfficeKind
+
+from .models import Batch, Group, Signer, SignerMode
+
+KIND_RANK = {kind: rank for rank, kind in enumerate(OfficeKind.values)}
+
+
+def office_sort_key(office: Office) -> tuple:
+    """Embassy first, then consulates general, consulates and honorary consulates, by city."""
+    return (KIND_RANK.get(office.kind, len(KIND_RANK)), office.city, office.name)
+
+
+def batch_offices_resolve(*, campaign, host_country: str, selected: list[Office] | None) -> list[Office]:
+    """The offices a batch writes to: the selection, or every active office of the country."""
+    if selected is None:
+        selected = Office.objects.active().filter(sending_country=campaign.sending_country, host_country=host_country)
+    return sorted(selected, key=office_sort_key)
+
+
+def batch_offices_and_signers(*, batch: Batch) -> tuple[list[Office], list[Signer]]:
+    """What a batch's letters are built from: its offices in print order, and its signers in list order."""
+    return sorted(batch.offices.all(), key=office_sort_key), list(batch.signers.all())
+
+
+def batch_letters_per_office(*, batch: Batch) -> int:
+    return batch.signers_count if batch.signer_mode == SignerMode.SIGNERS else batch.copies_per_office
+
+
+def batches_visible_to(*, user) -> QuerySet[Batch]:
+    batches = Batch.objects.select_related("campaign", "group", "template")
+    if user.has_perm("printing.view_batch"):
+        return batches
+    return batches.filter(group__members=user)
+
+
+def groups_usable_by(*, user) -> QuerySet[Group]:
+    if user.has_perm("printing.add_batch"):
+        return Group.objects.all()
+    return Group.objects.filter(Q(members=user)).distinct()

@@ -1,0 +1,145 @@
+"""Admin: call scripts, and replies with a triage queue for mail that matched no letter."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from campaign.models import Campaign, Letter
+from common.admin import ReadOnlyAdmin
+from embassies.models import Office
+
+from .models import CallScript, Reply, ReplyAttachment, ReplyState, SurveyAnswer
+from .services import reply_assign, reply_discard
+
+
+@admin.register(CallScript)
+class CallScriptAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "language"]
+    list_filter = ["campaign", "language"]
+
+
+class ReplyAssignForm(forms.Form):
+    letter_id = forms.IntegerField(label=_("Letter number"), required=False, min_value=1)
+    reply_token = forms.CharField(label=_("or the letter's reply token"), required=False, max_length=40)
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.all(), label=_("or a campaign…"), required=False)
+    office = forms.ModelChoiceField(queryset=Office.objects.all(), label=_("…and an office"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        letter_id, token = cleaned.get("letter_id"), (cleaned.get("reply_token") or "").strip().lower()
+        if letter_id or token:
+            letter = Letter.objects.filter(pk=letter_id).first() if letter_id else None
+            letter = letter or (Letter.objects.filter(reply_token=token).first() if token else None)
+            if letter is None:
+                raise forms.ValidationError(_("No letter has that number or token."))
+            cleaned["letter"] = letter
+        elif not (cleaned.get("campaign") and cleaned.get("office")):
+            raise forms.ValidationError(_("Give a letter, or both a campaign and an office."))
+        return cleaned
+
+
+class ReplyAttachmentInline(admin.TabularInline):
+    model = ReplyAttachment
+    fields = ["download", "content_type", "size"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, attachment):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("tracking:reply_attachment", args=[attachment.pk]), attachment.filename
+        )
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    inlines = [ReplyAttachmentInline]
+    list_display = ["received_at", "state", "subject", "from_address", "office", "campaign", "forwarded_at"]
+    list_filter = ["state", "campaign", "spam_detected", "automatic", "received_at"]
+    search_fields = ["subject", "from_address", "recipient"]
+    date_hierarchy = "received_at"
+    actions = ["assign_selected", "discard_selected"]
+    # Untrusted mail: every field is shown read-only and escaped; the body is plain text, never HTML.
+    readonly_fields = [
+        "state",
+        "campaign",
+        "office",
+        "letter",
+        "received_at",
+        "recipient",
+        "from_address",
+        "subject",
+        "body_text",
+        "body_truncated",
+        "attachments_dropped",
+        "spam_detected",
+        "automatic",
+        "forwarded_at",
+        "content_erased_at",
+        "inbound_event_id",
+        "message_id",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Assign to a letter or an office…"), permissions=["change"])
+    def assign_selected(self, request, queryset):
+        if "apply" in request.POST:
+            form = ReplyAssignForm(request.POST)
+            if form.is_valid():
+                for reply in queryset:
+                    reply_assign(
+                        reply=reply,
+                        letter=form.cleaned_data.get("letter"),
+                        office=form.cleaned_data.get("office"),
+                        campaign=form.cleaned_data.get("campaign"),
+                    )
+                count = queryset.count()
+                self.message_user(
+                    request,
+                    ngettext("%(count)d reply assigned.", "%(count)d replies assigned.", count) % {"count": count},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = ReplyAssignForm()
+        return TemplateResponse(
+            request,
+            "tracking/admin_reply_assign.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "replies": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "title": _("Assign replies"),
+            },
+        )
+
+    @admin.action(description=_("Discard (not a reply to a letter)"), permissions=["change"])
+    def discard_selected(self, request, queryset):
+        replies = list(queryset.exclude(state=ReplyState.DISCARDED))
+        for reply in replies:
+            reply_discard(reply=reply)
+        self.message_user(
+            request,
+            ngettext("%(count)d reply discarded.", "%(count)d replies discarded.", len(replies))
+            % {"count": len(replies)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(SurveyAnswer)
+class SurveyAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["answered_on", "campaign", "office", "got_reply"]
+    list_filter = ["campaign", "got_reply"]

@@ -1,0 +1,38 @@
+"""Signal receivers: the ESP's delivery events and inbound mail (through anymail), and the progress cache."""
+
+from anymail.signals import inbound, tracking
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from campaign.models import ContactEvent
+
+from .models import Reply, SurveyAnswer
+from .progress_cache import progress_cache_invalidate
+from .services import letter_delivery_apply, reply_receive
+
+
+@receiver(tracking, dispatch_uid="tracking.letter_delivery")
+def letter_delivery_received(sender, event, esp_name, **kwargs) -> None:
+    letter_delivery_apply(
+        event_type=event.event_type,
+        message_id=event.message_id,
+        event_id=event.event_id,
+        timestamp=event.timestamp.isoformat() if event.timestamp else None,
+        recipient=event.recipient,
+        description=event.description or event.mta_response,
+        metadata=event.metadata,
+    )
+
+
+@receiver(inbound, dispatch_uid="tracking.inbound_reply")
+def inbound_reply_received(sender, event, esp_name, **kwargs) -> None:
+    reply_receive(event_id=event.event_id, message=event.message, received_at=event.timestamp)
+
+
+@receiver(post_save, sender=ContactEvent, dispatch_uid="tracking.contact_saved")
+@receiver(post_save, sender=Reply, dispatch_uid="tracking.reply_saved")
+@receiver(post_save, sender=SurveyAnswer, dispatch_uid="tracking.answer_saved")
+def progress_changed(sender, instance, **kwargs) -> None:
+    if instance.campaign_id:
+        progress_cache_invalidate(campaign_id=instance.campaign_id)

@@ -1,0 +1,237 @@
+"""Reads for the progress page and the office page. Keyword-only, typed, named <noun>_<verb>.
+
+Every figure is aggregated in the database (grouped by office and channel), so the number of
+queries stays the same however many letters or offices there are.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils.translation import get_language
+
+from campaign.models import Campaign, ContactChannel, ContactEvent
+from embassies.models import Office, OfficeKind
+
+from .models import COUNTED_REPLY_STATES, CallScript, Reply, ReplyAttachment, SurveyAnswer
+
+# Shown in this order everywhere.
+CHANNELS: list[str] = [choice.value for choice in ContactChannel]
+# A delivered email was already counted when it was sent; the other channels are separate contacts.
+CONTACT_CHANNELS: list[str] = [channel for channel in CHANNELS if channel != ContactChannel.EMAIL_DELIVERED]
+
+
+def _zero_counts() -> dict[str, int]:
+    return dict.fromkeys(CHANNELS, 0)
+
+
+@dataclass
+class OfficeProgress:
+    office_id: int
+    name: str
+    kind: str
+    city: str
+    host_country: str
+    counts: dict[str, int] = field(default_factory=_zero_counts)
+    last_contacted_at: datetime.datetime | None = None
+    has_replied: bool = False
+    survey_yes: int = 0
+    survey_total: int = 0
+
+    @property
+    def contacts(self) -> int:
+        return sum(self.counts[channel] for channel in CONTACT_CHANNELS)
+
+    @property
+    def kind_label(self) -> str:
+        return str(OfficeKind(self.kind).label) if self.kind in OfficeKind.values else self.kind
+
+    @property
+    def contacted(self) -> bool:
+        return self.contacts > 0
+
+
+@dataclass
+class CountryProgress:
+    code: str
+    offices: list[OfficeProgress]
+    counts: dict[str, int]
+
+    @property
+    def offices_reached(self) -> int:
+        return sum(1 for office in self.offices if office.contacted)
+
+    @property
+    def uncontacted(self) -> list[OfficeProgress]:
+        return [office for office in self.offices if not office.contacted]
+
+
+@dataclass
+class Progress:
+    totals: dict[str, int]
+    countries: list[CountryProgress]
+    offices_listed: int
+    offices_reached: int
+    offices_replied: int
+    most_contacts: int  # the busiest office's contacts: the full length of every office's progress bar
+    version: int = 0  # bumped by every new contact, reply or answer; keys the cached page fragments
+
+    @property
+    def uncontacted(self) -> list[OfficeProgress]:
+        return [office for country in self.countries for office in country.uncontacted]
+
+
+@dataclass(frozen=True)
+class ProgressFilter:
+    """Narrows the figures; the public page uses none of it, the dashboard all of it."""
+
+    host_country: str = ""
+    occurred_from: datetime.date | None = None
+    occurred_to: datetime.date | None = None
+
+
+def _window(*, prefix: str, since: datetime.date | None, until: datetime.date | None) -> Q:
+    condition = Q()
+    if since:
+        condition &= Q(**{f"{prefix}__date__gte": since})
+    if until:
+        condition &= Q(**{f"{prefix}__date__lte": until})
+    return condition
+
+
+def progress_compute(*, campaign: Campaign, only: ProgressFilter | None = None) -> Progress:
+    """All figures of one campaign in four queries: offices, contacts, replies, survey answers."""
+    only = only or ProgressFilter()
+    offices_qs = Office.objects.active().filter(sending_country=campaign.sending_country)
+    if only.host_country:
+        offices_qs = offices_qs.filter(host_country=only.host_country)
+    offices = {
+        row["id"]: OfficeProgress(
+            office_id=row["id"], name=row["name"], kind=row["kind"], city=row["city"], host_country=row["host_country"]
+        )
+        for row in offices_qs.values("id", "name", "kind", "city", "host_country")
+    }
+
+    contact_rows = (
+        ContactEvent.objects.filter(campaign=campaign, office__in=offices_qs)
+        .filter(_window(prefix="occurred_at", since=only.occurred_from, until=only.occurred_to))
+        .values("office_id", "channel")
+        .annotate(quantity=Sum("quantity"), last=Max("occurred_at"))
+        .order_by()
+    )
+    for row in contact_rows:
+        office = offices.get(row["office_id"])
+        if office is None or row["channel"] not in office.counts:
+            continue
+        office.counts[row["channel"]] += row["quantity"]
+        if office.last_contacted_at is None or row["last"] > office.last_contacted_at:
+            office.last_contacted_at = row["last"]
+
+    replied_ids = (
+        Reply.objects.filter(campaign=campaign, state__in=COUNTED_REPLY_STATES, office__in=offices_qs)
+        .filter(_window(prefix="received_at", since=only.occurred_from, until=only.occurred_to))
+        .values_list("office_id", flat=True)
+        .order_by()  # the default ordering would make DISTINCT per reception time
+        .distinct()
+    )
+    for office_id in replied_ids:
+        if office_id in offices:
+            offices[office_id].has_replied = True
+
+    answer_rows = (
+        SurveyAnswer.objects.filter(campaign=campaign, office__in=offices_qs)
+        .values("office_id")
+        .annotate(total=Count("id"), yes=Count("id", filter=Q(got_reply=True)))
+        .order_by()
+    )
+    for row in answer_rows:
+        if row["office_id"] in offices:
+            offices[row["office_id"]].survey_total = row["total"]
+            offices[row["office_id"]].survey_yes = row["yes"]
+
+    return _progress_assemble(list(offices.values()))
+
+
+def _progress_assemble(offices: list[OfficeProgress]) -> Progress:
+    by_country: dict[str, list[OfficeProgress]] = {}
+    for office in offices:
+        by_country.setdefault(office.host_country, []).append(office)
+    countries = []
+    for code, country_offices in by_country.items():
+        # Nobody has contacted them yet: they come first, as the call to action.
+        country_offices.sort(key=lambda office: (office.contacted, office.contacts, office.city, office.name))
+        counts = _zero_counts()
+        for office in country_offices:
+            for channel, quantity in office.counts.items():
+                counts[channel] += quantity
+        countries.append(CountryProgress(code=code, offices=country_offices, counts=counts))
+    countries.sort(key=lambda country: (-len(country.uncontacted), country.code))
+    totals = _zero_counts()
+    for country in countries:
+        for channel, quantity in country.counts.items():
+            totals[channel] += quantity
+    return Progress(
+        totals=totals,
+        countries=countries,
+        offices_listed=len(offices),
+        offices_reached=sum(1 for office in offices if office.contacted),
+        offices_replied=sum(1 for office in offices if office.has_replied),
+        most_contacts=max((office.contacts for office in offices), default=0),
+    )
+
+
+def campaign_get_public(*, slug: str) -> Campaign | None:
+    return Campaign.objects.filter(slug=slug).first()
+
+
+def office_get_for_campaign(*, campaign: Campaign, office_id: int) -> Office | None:
+    """An office the campaign writes to, or None."""
+    return Office.objects.active().filter(pk=office_id, sending_country=campaign.sending_country).first()
+
+
+def call_script_for(*, campaign: Campaign, language: str | None = None) -> CallScript | None:
+    """The script in the page's language, else English, else any."""
+    language = (language or get_language() or "en").split("-")[0]
+    scripts = {script.language: script for script in CallScript.objects.filter(campaign=campaign)}
+    return scripts.get(language) or scripts.get("en") or next(iter(sorted(scripts.items())), (None, None))[1]
+
+
+# Dashboard reads (organisers only; never any personal data).
+
+MAX_CHART_DAYS = 366
+
+
+def letters_per_day(*, campaign: Campaign, only: ProgressFilter) -> list[tuple[datetime.date, int]]:
+    """Contacts per day (a delivered email is not counted again), every day in the range, oldest first."""
+    events = ContactEvent.objects.filter(campaign=campaign).exclude(channel=ContactChannel.EMAIL_DELIVERED)
+    if only.host_country:
+        events = events.filter(office__host_country=only.host_country)
+    events = events.filter(_window(prefix="occurred_at", since=only.occurred_from, until=only.occurred_to))
+    per_day = events.annotate(day=TruncDate("occurred_at")).values("day").annotate(total=Sum("quantity")).order_by()
+    totals = {row["day"]: row["total"] for row in per_day}
+    if not totals and not (only.occurred_from and only.occurred_to):
+        return []
+    first = only.occurred_from or min(totals)
+    last = only.occurred_to or max(totals, default=first)
+    first = max(first, last - datetime.timedelta(days=MAX_CHART_DAYS - 1))
+    return [
+        (first + datetime.timedelta(days=offset), totals.get(first + datetime.timedelta(days=offset), 0))
+        for offset in range((last - first).days + 1)
+    ]
+
+
+def offices_bounced(*, campaign: Campaign, host_country: str = "") -> list[dict]:
+    """Offices of the campaign whose email bounced and waits for an organiser to fix it."""
+    offices = Office.objects.filter(sending_country=campaign.sending_country, email_flagged_at__isnull=False)
+    if host_country:
+        offices = offices.filter(host_country=host_country)
+    return list(
+        offices.order_by("host_country", "city", "name").values(
+            "id", "name", "city", "host_country", "email_flagged_at", "email_flag_reason"
+        )
+    )
+
+
+def reply_attachment_get(*, attachment_id: int) -> ReplyAttachment | None:
+    return ReplyAttachment.objects.filter(pk=attachment_id).first()

@@ -1,0 +1,95 @@
+"""ESP delivery events (delivered, bounced, complained, rejected) applied to the letters they report on."""
+
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaign.esp import LETTER_REF_METADATA
+from campaign.models import ContactChannel, Letter, LetterStatus, WebhookEvent
+from campaign.services import contact_record
+from common.mail import mail_send
+from embassies.models import Office
+from embassies.selectors import organiser_emails_for_country
+from embassies.services import office_email_flag
+
+from ..emails import office_email_flagged_message_build
+
+EVENT_STATUS = {
+    "delivered": LetterStatus.DELIVERED,
+    "bounced": LetterStatus.BOUNCED,
+    "complained": LetterStatus.COMPLAINED,
+    "rejected": LetterStatus.REJECTED,
+}
+# A delivery report never overrides a worse outcome that arrived first.
+DELIVERED_ONLY_FROM = {LetterStatus.SENDING, LetterStatus.SENT}
+FLAGS_OFFICE = {LetterStatus.BOUNCED, LetterStatus.REJECTED}
+
+
+def webhook_event_key(*, event_id: str | None, event_type: str, message_id: str, timestamp, recipient: str) -> str:
+    raw = event_id or f"{message_id}|{event_type}|{timestamp}|{recipient}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def letter_delivery_apply(
+    *,
+    event_type: str,
+    message_id: str | None,
+    event_id: str | None = None,
+    timestamp=None,
+    recipient: str | None = None,
+    description: str | None = None,
+    metadata: dict | None = None,
+) -> bool:
+    """Apply one tracking event. True if it changed a letter; an event seen before changes nothing."""
+    new_status = EVENT_STATUS.get(event_type)
+    if new_status is None:
+        return False
+    key = webhook_event_key(
+        event_id=event_id,
+        event_type=event_type,
+        message_id=message_id or "",
+        timestamp=timestamp,
+        recipient=recipient or "",
+    )
+    with transaction.atomic():
+        _event, created = WebhookEvent.objects.get_or_create(key=key, defaults={"event_type": event_type})
+        if not created:
+            return False
+        letter = _letter_for_event(message_id=message_id, metadata=metadata or {})
+        if letter is None:
+            return False
+        if recipient and recipient.lower() != letter.office.email.lower():
+            return False  # e.g. the Cc'd reply address: not the office's mail
+        if letter.status == new_status:
+            return False
+        if new_status == LetterStatus.DELIVERED and letter.status not in DELIVERED_ONLY_FROM:
+            return False
+        letter.status = new_status
+        if new_status != LetterStatus.DELIVERED:
+            letter.failure_reason = (description or event_type)[:500]
+        letter.save(update_fields=["status", "failure_reason", "status_changed_at"])
+        if new_status == LetterStatus.DELIVERED:
+            contact_record(campaign=letter.campaign, office=letter.office, channel=ContactChannel.EMAIL_DELIVERED)
+        if new_status in FLAGS_OFFICE:
+            reason = f"{event_type} on {timezone.localdate().isoformat()}: {description or ''}".strip()
+            if office_email_flag(office=letter.office, reason=reason):
+                transaction.on_commit(lambda: _organisers_notify(office=letter.office, reason=reason))
+    return True
+
+
+def _organisers_notify(*, office: Office, reason: str) -> None:
+    """Tell the organisers of the office's country that its address is flagged and waits for them."""
+    recipients = organiser_emails_for_country(host_country=office.host_country.code)
+    if recipients:
+        mail_send(office_email_flagged_message_build(office=office, reason=reason, to=recipients))
+
+
+def _letter_for_event(*, message_id: str | None, metadata: dict) -> Letter | None:
+    letters = Letter.objects.select_for_update().select_related("office", "campaign")
+    if message_id:
+        letter = letters.filter(esp_message_id=message_id).first()
+        if letter is not None:
+            return letter
+    reference = metadata.get(LETTER_REF_METADATA)
+    return letters.filter(reply_token=reference).first() if reference else None

@@ -1,0 +1,99 @@
+"""Public pages: a campaign's progress, and one office's page with its phone, fax and call script."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from campaign.models import ContactChannel
+from common.abuse import client_ip
+
+from ..forms import ContactReportForm
+from ..progress_cache import office_progress_get, progress_for_campaign
+from ..selectors import (
+    CHANNELS,
+    call_script_for,
+    campaign_get_public,
+    office_get_for_campaign,
+)
+from ..services import call_log
+
+
+def _campaign_or_404(slug: str):
+    campaign = campaign_get_public(slug=slug)
+    if campaign is None:
+        raise Http404(_("No such campaign."))
+    return campaign
+
+
+@require_http_methods(["GET", "HEAD"])
+def progress(request, slug: str):
+    campaign = _campaign_or_404(slug)
+    figures = progress_for_campaign(campaign=campaign)
+    return render(
+        request,
+        "tracking/progress.html",
+        {
+            "campaign": campaign,
+            "progress": figures,
+            "progress_cache_seconds": settings.PROGRESS_CACHE_SECONDS,
+            "channels": CHANNELS,
+            "channel_labels": dict(ContactChannel.choices),
+        },
+    )
+
+
+def _office_page(request, *, campaign, office, status: int = 200):
+    return render(
+        request,
+        "tracking/office.html",
+        {
+            "campaign": campaign,
+            "office": office,
+            "figures": office_progress_get(campaign=campaign, office=office),
+            "call_script": call_script_for(campaign=campaign),
+            "channels": CHANNELS,
+            "channel_labels": dict(ContactChannel.choices),
+        },
+        status=status,
+    )
+
+
+def _campaign_and_office(slug: str, office_id: int):
+    campaign = _campaign_or_404(slug)
+    office = office_get_for_campaign(campaign=campaign, office_id=office_id)
+    if office is None:
+        raise Http404(_("This campaign does not write to that office."))
+    return campaign, office
+
+
+@require_http_methods(["GET", "HEAD"])
+def office_page(request, slug: str, office_id: int):
+    campaign, office = _campaign_and_office(slug, office_id)
+    return _office_page(request, campaign=campaign, office=office)
+
+
+@require_POST
+def office_contact_report(request, slug: str, office_id: int):
+    campaign, office = _campaign_and_office(slug, office_id)
+    form = ContactReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["channel"][0])
+        return _office_page(request, campaign=campaign, office=office, status=400)
+    channel = form.cleaned_data["channel"]
+    try:
+        counted = call_log(campaign=campaign, office=office, channel=channel, client_ip=client_ip(request))
+    except ValidationError as refusal:
+        messages.error(request, refusal.messages[0])
+        return _office_page(request, campaign=campaign, office=office, status=400)
+    if not counted:
+        messages.error(request, _("You have reported many calls and faxes in the last hour. Please try again later."))
+        return _office_page(request, campaign=campaign, office=office, status=429)
+    if channel == ContactChannel.CALL:
+        messages.success(request, _("Thank you for calling. Your call has been counted."))
+    else:
+        messages.success(request, _("Thank you for sending a fax. It has been counted."))
+    return redirect("tracking:office", slug=campaign.slug, office_id=office.pk)
