@@ -9,7 +9,7 @@ from django.core.management import call_command
 from embassies.models import HeadTitle, OfficeKind
 from tests.factories import OfficeFactory, VerifiedOfficeFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.letters.devmailbox_urls")]
+pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.campaign.devmailbox_urls")]
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -62,7 +62,7 @@ def test_sending_a_letter_twice_sends_it_once(queued_letter, outbox):
 
 
 def test_transient_esp_errors_are_retried_then_sent_once(queued_letter, outbox, settings, eager_retries):
-    settings.EMAIL_BACKEND = "tests.letters.esp_backends.FlakyBackend"
+    settings.EMAIL_BACKEND = "tests.campaign.esp_backends.FlakyBackend"
     FlakyBackend.failures_left = 2
 
     letter_send_task.apply(args=[queued_letter.pk], throw=False)  # eager: retries run at once
@@ -74,7 +74,7 @@ def test_transient_esp_errors_are_retried_then_sent_once(queued_letter, outbox, 
 
 
 def test_letter_fails_visibly_after_the_last_retry(queued_letter, outbox, settings, eager_retries):
-    settings.EMAIL_BACKEND = "tests.letters.esp_backends.FlakyBackend"
+    settings.EMAIL_BACKEND = "tests.campaign.esp_backends.FlakyBackend"
     FlakyBackend.failures_left = 100
     try:
         letter_send_task.apply(args=[queued_letter.pk], throw=False)  # eager: retries run at once
@@ -90,7 +90,7 @@ def test_letter_fails_visibly_after_the_last_retry(queued_letter, outbox, settin
 
 
 def test_permanent_esp_error_fails_with_the_esp_reason(queued_letter, outbox, settings):
-    settings.EMAIL_BACKEND = "tests.letters.esp_backends.RejectingBackend"
+    settings.EMAIL_BACKEND = "tests.campaign.esp_backends.RejectingBackend"
 
     letter_send_task.apply(args=[queued_letter.pk], throw=False)  # eager: retries run at once
 

@@ -99,7 +99,7 @@ def test_dev_mailbox_backend_writes_eml_through_anymail(settings, tmp_path):
     assert parsed["Subject"] == "Hello" and parsed["To"] == "to@example.org"
 
 
-@pytest.mark.urls("tests.letters.devmailbox_urls")
+@pytest.mark.urls("tests.campaign.devmailbox_urls")
 def test_dev_mailbox_views_render_links_clickable(client, settings, tmp_path):
     from django.core.mail import send_mail
 

@@ -188,7 +188,7 @@ def test_a_redelivered_confirmation_task_does_not_mail_twice(client, campaign, l
 def test_a_failed_confirmation_email_is_retried(client, campaign, letter_data, outbox, settings, eager_retries):
     from .esp_backends import FlakyBackend
 
-    settings.EMAIL_BACKEND = "tests.letters.esp_backends.FlakyBackend"
+    settings.EMAIL_BACKEND = "tests.campaign.esp_backends.FlakyBackend"
     FlakyBackend.failures_left = 1
     try:
         client.post(FORM_URL, letter_data())
