@@ -4,12 +4,17 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-packages-run system-packages-test compile-messages bench messages clean
+.PHONY: run test lint setup system-packages-run system-packages-test compile-messages bench messages clean
 
+# Production packages for `make run`; tests and tools (pytest, Playwright, ruff) only for `make test`.
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
 system-packages-run:
@@ -29,7 +34,12 @@ setup: system-packages-run $(VENV)/.installed compile-messages
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: system-packages-test $(VENV)/.installed compile-messages
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test: system-packages-test $(VENV)/.dev-installed compile-messages lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest
 
 bench: system-packages-run $(VENV)/.installed

@@ -16,7 +16,7 @@ class LetterTemplateInline(admin.StackedInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.base_fields["body"].help_text = _("Placeholders: %(names)s") % {
-            "names": ", ".join("{%s} (%s)" % (name, label) for name, label in PLACEHOLDERS.items())
+            "names": ", ".join(f"{{{name}}} ({label})" for name, label in PLACEHOLDERS.items())
         }
         return formset
 

@@ -4,11 +4,11 @@ Templates live in templates/campaign/emails/. Letters leave only through the out
 the supporter's emails leave through their tasks, after the submission was committed.
 """
 
-from anymail.message import AnymailMessage
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+
+from anymail.message import AnymailMessage
 
 from common.mail import address_format, mail_intent
 

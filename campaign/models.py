@@ -3,14 +3,14 @@
 import datetime
 import secrets
 
-from django_countries.fields import CountryField
-
 from django.conf import global_settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from django_countries.fields import CountryField
 
 from embassies.models import Office
 
@@ -225,6 +225,9 @@ class ContactEvent(models.Model):
         indexes = [models.Index(fields=["campaign", "office", "channel"])]
         constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="contact_quantity_positive")]
 
+    def __str__(self) -> str:
+        return f"{self.channel} × {self.quantity} → {self.office_id}"
+
 
 class WebhookEvent(models.Model):
     """An ESP tracking event already applied; seeing its key again changes nothing."""
@@ -236,3 +239,6 @@ class WebhookEvent(models.Model):
     class Meta:
         verbose_name = _("webhook event")
         verbose_name_plural = _("webhook events")
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.key[:12]}"

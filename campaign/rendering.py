@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from django_countries import countries
-
 from django.core.exceptions import ValidationError
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
+
+from django_countries import countries
 
 from embassies.models import HeadTitle, Office
 
@@ -45,7 +45,7 @@ def template_placeholders_validate(text: str) -> None:
         ) from error
     fields = [field for field, _spec, _conversion in parsed if field is not None]
     # A format spec or conversion ({date:d}, {date:>9999999}, {date!r}) would crash or bloat the rendering.
-    decorated = ["{%s}" % field for field, spec, conversion in parsed if field is not None and (spec or conversion)]
+    decorated = [f"{{{field}}}" for field, spec, conversion in parsed if field is not None and (spec or conversion)]
     if decorated:
         raise ValidationError(
             _("Placeholders take no options: write %(plain)s without “:” or “!” after the name."),
@@ -60,8 +60,8 @@ def template_placeholders_validate(text: str) -> None:
             _("Unknown placeholder: %(unknown)s. Allowed: %(allowed)s."),
             code="placeholder_unknown",
             params={
-                "unknown": ", ".join("{%s}" % name for name in unknown),
-                "allowed": ", ".join("{%s}" % name for name in PLACEHOLDERS),
+                "unknown": ", ".join(f"{{{name}}}" for name in unknown),
+                "allowed": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
             },
         )
 

@@ -2,9 +2,9 @@
 
 from collections.abc import Iterable
 
-from django_countries import countries
-
 from django.db.models import QuerySet
+
+from django_countries import countries
 
 from embassies.models import Office
 from embassies.selectors import name_sort_key, office_list_for_country

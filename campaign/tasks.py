@@ -6,10 +6,10 @@ run one way (services → tasks).
 
 import logging
 
+from django.conf import settings
+
 from anymail.exceptions import AnymailRequestsAPIError
 from celery import shared_task
-
-from django.conf import settings
 
 logger = logging.getLogger(__name__)
 

@@ -12,15 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 
-from anymail.message import AnymailMessage
-
 from django.db import transaction
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import translation
 
+from anymail.message import AnymailMessage
+
 # Characters that could end a header or confuse a mail client in a display name.
-_UNSAFE_IN_DISPLAY_NAME = str.maketrans({code: " " for code in [*range(0x20), 0x7F, *map(ord, '<>"\\@,;:')]})
+_UNSAFE_IN_DISPLAY_NAME = str.maketrans(dict.fromkeys([*range(32), 127, *map(ord, '<>"\\@,;:')], " "))
 
 SUBJECT_MAX = 300
 

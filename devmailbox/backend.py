@@ -6,11 +6,11 @@ Each message lands in settings.DEV_MAILBOX_DIR, shown at /dev/mailbox/.
 import uuid
 from pathlib import Path
 
-from anymail.backends.test import EmailBackend as AnymailTestBackend
-from anymail.message import AnymailRecipientStatus
-
 from django.conf import settings
 from django.utils import timezone
+
+from anymail.backends.test import EmailBackend as AnymailTestBackend
+from anymail.message import AnymailRecipientStatus
 
 
 class EmailBackend(AnymailTestBackend):

@@ -25,11 +25,12 @@ def _parse(path: Path):
 
 def mailbox_list(request):
     files = sorted(_mailbox().glob("*.eml"), reverse=True) if _mailbox().is_dir() else []
-    messages = []
+    # Not "messages": that name is Django's messages framework in every template's context.
+    mails = []
     for path in files[:200]:
         parsed = _parse(path)
-        messages.append({"name": path.stem, "subject": parsed["Subject"], "to": parsed["To"], "from": parsed["From"]})
-    return render(request, "devmailbox/list.html", {"messages": messages})
+        mails.append({"name": path.stem, "subject": parsed["Subject"], "to": parsed["To"], "from": parsed["From"]})
+    return render(request, "devmailbox/list.html", {"mails": mails})
 
 
 def mailbox_message(request, name: str):

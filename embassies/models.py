@@ -1,12 +1,12 @@
 """The directory: diplomatic offices of a sending state in a host country."""
 
-from django_countries.fields import CountryField
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from django_countries.fields import CountryField
 
 from .phones import phone_format
 from .validation import emails_split, languages_normalise, numbers_normalise

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-import phonenumbers
-
 from django.utils.translation import gettext as _
+
+import phonenumbers
 
 
 class PhoneNumberInvalid(ValueError):

@@ -3,10 +3,10 @@
 import unicodedata
 from dataclasses import dataclass
 
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+
 from django_countries import countries
 from django_countries.fields import Country
-
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from .models import Office, OfficeKind, OrganiserScope
 

@@ -3,12 +3,12 @@
 import re
 from dataclasses import dataclass, field
 
-import phonenumbers
-
 from django.conf import global_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+
+import phonenumbers
 
 from .phones import PhoneNumberInvalid, phone_parse
 

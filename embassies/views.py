@@ -1,12 +1,12 @@
 """Public directory pages. Thin: the reads live in selectors."""
 
-from django_countries.fields import Country
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from django_countries.fields import Country
 
 from .directory_csv import offices_csv_write
 from .selectors import (

@@ -81,7 +81,4 @@ def batch_csv_rows(*, batch: Batch, letters: list[PrintLetter]) -> list[list[str
         for letter in letters
     )
     header = [_("Office"), _("Address"), _("Signer"), _("Letters")]
-    return [header] + [
-        [office, address, signer, str(count)]
-        for (office, address, signer), count in counts.items()
-    ]
+    return [header] + [[office, address, signer, str(count)] for (office, address, signer), count in counts.items()]

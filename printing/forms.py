@@ -1,10 +1,10 @@
 """The batch form for organisers and group members. The supporter's PDF uses campaign.forms.LetterForm."""
 
-from django_countries import countries
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from django_countries import countries
 
 from campaign.models import Campaign, LetterTemplate
 from embassies.models import Office

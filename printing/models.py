@@ -1,11 +1,11 @@
 """Local groups and the batches of letters they print, sign and post."""
 
-from django_countries.fields import CountryField
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from django_countries.fields import CountryField
 
 from campaign.models import Campaign, LetterTemplate
 from embassies.models import Office

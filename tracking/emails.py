@@ -1,10 +1,10 @@
 """The emails of tracking: a reply forwarded to its supporter, the "did the embassy reply?" question, and the
 notice to organisers when an office's address is flagged. Templates live in templates/tracking/emails/."""
 
-from anymail.message import AnymailMessage
-
 from django.conf import settings
 from django.urls import reverse
+
+from anymail.message import AnymailMessage
 
 from campaign.emails import campaign_sender, site_url
 from campaign.models import Letter, Submission
@@ -52,7 +52,11 @@ def survey_message_build(
         language=submission.language,
         context={
             "questions": [
-                {"office": letter.office, "yes_url": survey_answer_url(token=yes), "no_url": survey_answer_url(token=no)}
+                {
+                    "office": letter.office,
+                    "yes_url": survey_answer_url(token=yes),
+                    "no_url": survey_answer_url(token=no),
+                }
                 for letter, _survey, yes, no in questions
             ]
         },

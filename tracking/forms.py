@@ -2,11 +2,11 @@
 
 import datetime
 
-from django_countries import countries
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from django_countries import countries
 
 from campaign.models import Campaign
 

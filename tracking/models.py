@@ -107,6 +107,9 @@ class LetterSurvey(models.Model):
         verbose_name = _("reply survey")
         verbose_name_plural = _("reply surveys")
 
+    def __str__(self) -> str:
+        return f"letter #{self.letter_id}"
+
 
 class SurveyAnswer(models.Model):
     """One anonymous answer: did this office reply to a supporter? No link to any person or letter."""
@@ -121,6 +124,9 @@ class SurveyAnswer(models.Model):
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
         indexes = [models.Index(fields=["campaign", "office"])]
+
+    def __str__(self) -> str:
+        return f"{self.office} ({self.answered_on})"
 
 
 def reply_attachment_path(instance: "ReplyAttachment", filename: str) -> str:

@@ -1,9 +1,9 @@
 """Signal receivers: the ESP's delivery events and inbound mail (through anymail), and the progress cache."""
 
-from anymail.signals import inbound, tracking
-
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+
+from anymail.signals import inbound, tracking
 
 from campaign.models import ContactEvent
 

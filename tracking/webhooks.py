@@ -1,16 +1,17 @@
-"""Postmark's inbound webhook, allowed a larger body than the rest of the site.
+"""The ESP's inbound webhook for replies, allowed a larger body than the rest of the site.
 
-Offices often answer with a scanned, signed PDF. With Django's default 2.5 MB request limit such a
-reply would be refused and, after Postmark's retries, lost. Only this authenticated endpoint gets the
-larger limit; the attachment itself is still dropped when the reply is stored.
+Offices often answer with a scanned, signed PDF. With Django's default 2.5 MB request limit such a reply
+would be refused and, after the ESP's retries, lost. Only this authenticated endpoint gets the larger limit
+(REPLY_MAX_REQUEST_BYTES); services/attachments.py then keeps PDFs and pictures up to their own size limit
+and drops the rest.
 """
 
 import logging
 
-from anymail.webhooks.postmark import PostmarkInboundWebhookView
-
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig
+
+from anymail.webhooks.postmark import PostmarkInboundWebhookView
 
 logger = logging.getLogger(__name__)
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused, AnymailRequestsAPIError
 from anymail.message import AnymailMessage
 
+from common.mail import mail_send
+
 # Metadata the ESP keeps with each letter, so a possibly-sent letter can be looked up before resending,
 # and a tracking event without a known message id can still find its letter.
 LETTER_REF_METADATA = "letter_ref"
@@ -50,7 +52,7 @@ class AnymailAdapter(EspAdapter):
 
     def send(self, *, message: AnymailMessage, recipient: str) -> SendOutcome:
         try:
-            message.send()
+            mail_send(message)
         except AnymailRecipientsRefused as error:
             return SendOutcome(SendResult.REFUSED, reason=esp_reason(error))
         except AnymailRequestsAPIError as error:

@@ -1,8 +1,8 @@
 """Postmark: sending through anymail's Postmark backend, and the outbound message search by metadata."""
 
-import requests
-
 from django.conf import settings
+
+import requests
 
 from .base import LETTER_REF_METADATA, AnymailAdapter, EspLookupError
 

@@ -5,7 +5,7 @@ from .base import BASE_DIR
 
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
-SECRET_KEY = "test-secret-key"
+SECRET_KEY = "test-secret-key"  # noqa: S105  (tests only; production requires DJANGO_SECRET_KEY)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "anymail.backends.test.EmailBackend"

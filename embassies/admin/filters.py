@@ -1,7 +1,7 @@
-from django_countries.fields import Country
-
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+
+from django_countries.fields import Country
 
 
 class DateSetFilter(admin.SimpleListFilter):

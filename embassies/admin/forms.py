@@ -1,10 +1,11 @@
-from django_countries import countries
-from import_export.forms import ConfirmImportForm, ImportForm
-
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from django_countries import countries
+from import_export.forms import ConfirmImportForm, ImportForm
+
+from ..directory_csv import COLUMNS
 from ..models import Office
 from ..validation import numbers_normalise
 
@@ -37,7 +38,9 @@ class OfficeAdminForm(forms.ModelForm):
 
     class Meta:
         model = Office
-        exclude = ["numbers_need_review", "numbers_review_note", "verified_on", "verified_by", "email_flagged_at"]
+        # The directory's own columns, as the CSV import reads them. Review flags and verification are set by
+        # actions and services, never typed in; the bounce reason may be edited with the address.
+        fields = [column for column in COLUMNS if column != "verified_on"] + ["email_flag_reason"]
         formfield_callback = formfield_https
 
     def __init__(self, *args, **kwargs):

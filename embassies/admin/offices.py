@@ -1,11 +1,11 @@
-from import_export.admin import ImportExportModelAdmin
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from import_export.admin import ImportExportModelAdmin
 
 from ..models import Office
 from ..selectors import office_queryset_for_user, organiser_country_codes

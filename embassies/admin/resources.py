@@ -1,9 +1,9 @@
 """django-import-export resource: the same parsing, matching and rules as `manage.py import_offices`."""
 
-from import_export import fields, resources
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from import_export import fields, resources
 
 from common.spreadsheet import spreadsheet_safe
 
@@ -50,7 +50,7 @@ class OfficeResource(resources.ModelResource):
         except RowRejected as rejection:
             raise ValidationError(
                 _("Line %(line)s: %(reasons)s") % {"line": line, "reasons": "; ".join(rejection.reasons)}
-            )
+            ) from rejection
         host = parsed.values["host_country"]
         if self.scope_codes is not None and host not in self.scope_codes:
             raise ValidationError(

@@ -3,13 +3,13 @@
 import re
 from dataclasses import dataclass, field
 
-from django_countries import countries
-from django_countries.fields import Country
-
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from django_countries import countries
+from django_countries.fields import Country
 
 from common.spreadsheet import spreadsheet_unquote
 

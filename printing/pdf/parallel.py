@@ -55,7 +55,7 @@ def chunks_render(
             # stderr goes to a file: a pipe nobody reads could fill up and block the worker.
             error_logs.append(open(folder / f"{name}-worker-{worker_index}.err", "w+", encoding="utf-8"))  # noqa: SIM115
             processes.append(
-                subprocess.Popen(
+                subprocess.Popen(  # noqa: S603  (our own interpreter and module; the job file is ours)
                     [sys.executable, "-m", "printing.pdf.worker", str(job_path)],
                     cwd=PROJECT_ROOT,
                     stdin=subprocess.PIPE,

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracking', '0003_reply_attachment'),
+        ("tracking", "0003_reply_attachment"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reply',
-            name='forward_claimed_at',
+            model_name="reply",
+            name="forward_claimed_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]

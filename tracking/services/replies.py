@@ -5,12 +5,12 @@ import html
 import logging
 import re
 
-import nh3
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+import nh3
 
 from campaign.models import Campaign, Letter
 from common.mail import mail_send

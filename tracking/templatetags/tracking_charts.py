@@ -1,10 +1,10 @@
 """Template tags that draw the progress charts as inline SVG."""
 
-from django_countries import countries
-
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from django_countries import countries
 
 from campaign.models import ContactChannel
 

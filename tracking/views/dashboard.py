@@ -95,17 +95,17 @@ def dashboard_csv(request):
         for office in country.offices:
             writer.writerow(
                 [
-                country.code,
-                office.office_id,
-                office.name,
-                office.kind,
-                office.city,
-                *(office.counts[channel] for channel in CHANNELS),
-                office.contacts,
-                office.last_contacted_at.isoformat() if office.last_contacted_at else "",
-                int(office.has_replied),
-                office.survey_yes,
-                office.survey_total,
+                    country.code,
+                    office.office_id,
+                    office.name,
+                    office.kind,
+                    office.city,
+                    *(office.counts[channel] for channel in CHANNELS),
+                    office.contacts,
+                    office.last_contacted_at.isoformat() if office.last_contacted_at else "",
+                    int(office.has_replied),
+                    office.survey_yes,
+                    office.survey_total,
                 ]
             )
     return response
