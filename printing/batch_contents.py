@@ -6,11 +6,27 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
-from campaign.rendering import letter_drafts_render
+from campaign.rendering import RenderedLetter, letter_drafts_render
 from embassies.models import Office
 
 from .models import Batch, Signer, SignerMode
 from .pdf.documents import AddressLabel, CoverSheet, PrintLetter
+
+
+def print_letters_from_drafts(
+    *, drafts: list[tuple[Office, RenderedLetter]], sender_name: str, sender_city: str
+) -> list[PrintLetter]:
+    """One printed letter per office, from one sender."""
+    return [
+        PrintLetter(
+            letter=letter,
+            recipient_name=office.name,
+            recipient_lines=tuple(office.postal_address_lines),
+            sender_name=sender_name,
+            sender_city=sender_city,
+        )
+        for office, letter in drafts
+    ]
 
 
 def batch_print_letters(

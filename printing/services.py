@@ -23,9 +23,15 @@ from common.abuse import rate_limit_hit
 from common.spreadsheet import SpreadsheetSafeWriter
 from embassies.models import Office
 
-from .batch_contents import batch_cover_build, batch_csv_rows, batch_labels_build, batch_print_letters
+from .batch_contents import (
+    batch_cover_build,
+    batch_csv_rows,
+    batch_labels_build,
+    batch_print_letters,
+    print_letters_from_drafts,
+)
 from .models import Batch, BatchStatus, Group, Signer, SignerMode
-from .pdf.documents import PrintLetter, batch_pdf_write, letters_pdf_write
+from .pdf.documents import batch_pdf_write, letters_pdf_write
 from .selectors import batch_letters_per_office, batch_offices_and_signers, batch_offices_resolve
 from .signers import SignerRow
 from .tasks import batch_generate_task
@@ -71,16 +77,7 @@ def supporter_letters_pdf(
         body=body,
         personal_paragraph=personal_paragraph,
     )
-    letters = [
-        PrintLetter(
-            letter=letter,
-            recipient_name=office.name,
-            recipient_lines=tuple(office.postal_address_lines),
-            sender_name=name,
-            sender_city=city,
-        )
-        for office, letter in drafts
-    ]
+    letters = print_letters_from_drafts(drafts=drafts, sender_name=name, sender_city=city)
     output = io.BytesIO()
     letters_pdf_write(
         letters=letters, target=output, title=drafts[0][1].subject, language=template.language, paper=paper

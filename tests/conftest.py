@@ -1,10 +1,40 @@
+"""Fixtures for the whole suite.
+
+Every test: a clean cache, English, anymail's test backend, media in its own temporary folder.
+On request: the sample campaign; Chromium and a page in it (tests marked `browser`); redis-server and the project
+with a Celery worker in other processes (tests marked `integration`).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.core.cache import cache
+from django.utils import translation
+
 import pytest
+import redis
+from playwright.sync_api import sync_playwright
+
+from tests.factories import CampaignFactory, LetterTemplateFactory
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
@@ -13,8 +43,183 @@ def _clear_cache():
 @pytest.fixture(autouse=True)
 def _default_language():
     """A request through LocaleMiddleware leaves its language active in the thread; start every test in English."""
-    from django.utils import translation
-
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _anymail_test_backend(settings):
+    """Django's test setup swaps in the locmem backend; put back anymail's, so anymail's code paths run.
+
+    A test that needs another backend sets `settings.EMAIL_BACKEND` itself: autouse fixtures run first.
+    """
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads and generated files go to the test's own folder, never to the project's media folder.
+
+    Processes a test starts (`django_with_worker`, tests/integration) are given their own MEDIA_ROOT.
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def campaign(db):
+    """The sample campaign against Law No. 13673, with its English letter."""
+    campaign = CampaignFactory(slug="law-13673", title="Against Law No. 13673")
+    LetterTemplateFactory(
+        campaign=campaign,
+        language="en",
+        subject="A protest against Law No. 13673",
+        body="{salutation},\n\nWe write on behalf of the citizens of {host_country}.",
+    )
+    return campaign
+
+
+@pytest.fixture
+def chromium():
+    """The system's Chromium, driven through Playwright's sync API (tests marked `browser`)."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed: run `make test` (scripts/system-packages.sh test)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, monkeypatch):
+    """A Chromium page with JavaScript off, in British English. It fails the test if the page asked anything of
+    another server than the test's own: no CDN, fonts or trackers."""
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    context = chromium.new_context(java_script_enabled=False, locale="en-GB", viewport={"width": 1100, "height": 900})
+    requests_elsewhere = []
+    context.on(
+        "request",
+        lambda request: None if request.url.startswith("http://localhost") else requests_elsewhere.append(request.url),
+    )
+    yield context.new_page()
+    context.close()
+    assert requests_elsewhere == []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+def processes_stop(*processes: subprocess.Popen) -> None:
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A redis-server of the test module's own, as the Celery broker of the processes it starts."""
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is not installed: run `make test` (scripts/system-packages.sh test)")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+
+    def pong():
+        try:
+            return client.ping()
+        except redis.ConnectionError:
+            return False
+
+    wait_for(pong, timeout=10, message="redis-server")
+    yield url
+    processes_stop(process)
+
+
+@pytest.fixture
+def django_with_worker(tmp_path, redis_url):
+    """Start the project with the dev settings in other processes: a migrated file database and a Celery worker.
+
+    `django_with_worker(pool=..., **environment)` returns `shell(code) -> str`, which runs the code in
+    `manage.py shell` against the same database and gives back what it printed. Media and mail stay in tmp_path.
+    """
+    workers = []
+
+    def start(*, pool: str, **environment: str):
+        redis.Redis.from_url(redis_url).flushdb()
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "CELERY_BROKER_URL": redis_url,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+            "DEV_MAILBOX_DIR": str(tmp_path / "mailbox"),
+            **environment,
+        }
+
+        def shell(code: str) -> str:
+            result = subprocess.run(
+                [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+                cwd=REPOSITORY,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert result.returncode == 0, result.stderr[-2000:]
+            return result.stdout.strip()
+
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], cwd=REPOSITORY, env=env, check=True, timeout=300
+        )
+        workers.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker"]
+                + ["--pool", pool, "--concurrency", "1", "--loglevel", "WARNING"],
+                cwd=REPOSITORY,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        return shell
+
+    yield start
+    processes_stop(*workers)

@@ -1,8 +1,14 @@
-"""Shared factories. Add yours at the end; do not rewrite others'."""
+"""Shared factories and form-data helpers. Add yours at the end; do not rewrite others'."""
+
+import time
+
+from django.core import signing
+from django.utils import timezone
 
 import factory
 
-from campaign.models import Campaign, LetterTemplate
+from campaign.models import Campaign, Letter, LetterStatus, LetterTemplate, Submission
+from common.abuse import FILL_TIME_SALT
 from embassies.models import HeadTitle, Office, OfficeKind
 
 
@@ -50,3 +56,40 @@ class LetterTemplateFactory(factory.django.DjangoModelFactory):
     subject = "A protest against Law No. 13673"
     body = "{salutation},\n\nWe write on behalf of the citizens of {host_country}."
     closing = "Yours sincerely,"
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A supporter's confirmed submission."""
+
+    class Meta:
+        model = Submission
+
+    campaign = factory.SubFactory(CampaignFactory)
+    language = "en"
+    name = "Taras Supporter"
+    city = "Brno"
+    email = factory.Sequence(lambda n: f"supporter{n}@example.net")
+    sender_hash = factory.Sequence(lambda n: f"{n:064d}")
+    subject = "A protest against Law No. 13673"
+    body = "{salutation},\n\nWe write on behalf of the citizens of {host_country}."
+    personal_paragraph = "My neighbour fled the draft; he is not a criminal."
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    """A letter of a submission, already sent to a verified office."""
+
+    class Meta:
+        model = Letter
+
+    submission = factory.SubFactory(SubmissionFactory)
+    campaign = factory.SelfAttribute("submission.campaign")
+    office = factory.SubFactory(VerifiedOfficeFactory)
+    sender_hash = factory.SelfAttribute("submission.sender_hash")
+    status = LetterStatus.SENT
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+def started_long_ago() -> str:
+    """A letter form's signed start time from a minute ago: filled in at a person's pace."""
+    return signing.dumps(time.time() - 60, salt=FILL_TIME_SALT)

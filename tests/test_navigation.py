@@ -1,8 +1,8 @@
 """The supporter pages lead to each other: campaign → progress, letter form → PDF on the paper of choice."""
 
-import pytest
-
 from django.urls import reverse
+
+import pytest
 
 from tests.factories import CampaignFactory, LetterTemplateFactory, VerifiedOfficeFactory
 

@@ -1,22 +1,22 @@
 import datetime
 
-import pytest
-
 from django.core.exceptions import ValidationError
 
-from campaign.rendering import letter_render, template_placeholders_validate
+import pytest
+
+from campaign.rendering import date_for, letter_render, template_placeholders_validate
 from embassies.models import HeadTitle, Office, OfficeKind
 
 
 def office(**fields) -> Office:
-    defaults = dict(
-        sending_country="UA",
-        host_country="CZ",
-        kind=OfficeKind.EMBASSY,
-        name="Embassy of Ukraine",
-        head_title=HeadTitle.AMBASSADOR,
-        city="Praha",
-    )
+    defaults = {
+        "sending_country": "UA",
+        "host_country": "CZ",
+        "kind": OfficeKind.EMBASSY,
+        "name": "Embassy of Ukraine",
+        "head_title": HeadTitle.AMBASSADOR,
+        "city": "Praha",
+    }
     return Office(**{**defaults, **fields})
 
 
@@ -62,6 +62,4 @@ def test_render_fills_country_and_salutation_in_the_letter_language():
     [("en", "24 November 2026"), ("cs", "24. listopadu 2026"), ("de", "24. November 2026")],
 )
 def test_letter_date_is_written_out_in_the_letter_language(language, expected):
-    from campaign.rendering import date_for
-
     assert date_for(on_date=datetime.date(2026, 11, 24), language=language) == expected

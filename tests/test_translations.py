@@ -1,9 +1,9 @@
 """Every interface language has a complete catalogue, and letters greet offices in the letter's language."""
 
-import pytest
-
 from django.conf import settings
 from django.urls import reverse
+
+import pytest
 
 from campaign.rendering import salutation_for
 from embassies.models import HeadTitle, Office

@@ -27,6 +27,24 @@ def _accessible_header(*, title: str, description: str) -> tuple[str, SafeString
     return chart_id, header
 
 
+def _chart_svg(
+    *, css_class: str, width: int, height: int, chart_id: str, parts: Sequence[SafeString | str]
+) -> SafeString:
+    """An accessible chart: labelled by its <title> and <desc>; every part is escaped unless already safe."""
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart {}" role="img" viewBox="0 0 {} {}" '
+        'width="{}" height="{}" aria-labelledby="{}-title {}-desc">{}</svg>',
+        css_class,
+        width,
+        height,
+        width,
+        height,
+        chart_id,
+        chart_id,
+        format_html_join("", "{}", ((part,) for part in parts)),
+    )
+
+
 def bar_chart_svg(*, title: str, bars: Sequence[tuple[str, int]]) -> SafeString:
     """A horizontal bar chart: one labelled bar per (label, value)."""
     maximum = max((value for _label, value in bars), default=0) or 1
@@ -58,18 +76,7 @@ def bar_chart_svg(*, title: str, bars: Sequence[tuple[str, int]]) -> SafeString:
                 value,
             )
         )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart bar-chart" role="img" viewBox="0 0 {} {}" '
-        'width="{}" height="{}" aria-labelledby="{}-title {}-desc">{}{}</svg>',
-        width,
-        height,
-        width,
-        height,
-        chart_id,
-        chart_id,
-        header,
-        format_html_join("", "{}", ((row,) for row in rows)),
-    )
+    return _chart_svg(css_class="bar-chart", width=width, height=height, chart_id=chart_id, parts=[header, *rows])
 
 
 def progress_bar_svg(*, value: int, maximum: int, label: str) -> SafeString:
@@ -128,16 +135,6 @@ def day_chart_svg(*, title: str, days: Sequence[tuple[datetime.date, int]]) -> S
             days[-1][0].isoformat(),
             maximum,
         )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart day-chart" role="img" viewBox="0 0 {} {}" '
-        'width="{}" height="{}" aria-labelledby="{}-title {}-desc">{}{}{}</svg>',
-        width,
-        height,
-        width,
-        height,
-        chart_id,
-        chart_id,
-        header,
-        columns,
-        labels,
+    return _chart_svg(
+        css_class="day-chart", width=width, height=height, chart_id=chart_id, parts=[header, columns, labels]
     )

@@ -65,7 +65,7 @@ class AnymailAdapter(EspAdapter):
         if status is not None and status.status in REFUSED_STATUSES:
             return SendOutcome(SendResult.REFUSED, reason=f"The ESP refused the address ({status.status}).")
         message_id = status.message_id if status else message.anymail_status.message_id
-        return SendOutcome(SendResult.ACCEPTED, message_id=str(message_id or ""))
+        return SendOutcome(SendResult.ACCEPTED, message_id="" if message_id is None else str(message_id))
 
     def accepted_message_id(self, *, letter_ref: str) -> str | None:
         return None

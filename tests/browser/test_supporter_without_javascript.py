@@ -1,31 +1,17 @@
 """A supporter with JavaScript off writes to the Czech offices, confirms from the dev mailbox, sees "Sent"."""
 
-import os
+from django.core.management import call_command
 
 import pytest
-
-from django.core.management import call_command
 
 from embassies.models import HeadTitle, OfficeKind
 from tests.factories import OfficeFactory, VerifiedOfficeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.campaign.devmailbox_urls")]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOT = "/tmp/letter-form.png"
-
 
 @pytest.fixture
 def site(live_server, settings, tmp_path, transactional_db):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     settings.EMAIL_BACKEND = "devmailbox.backend.EmailBackend"
     settings.DEV_MAILBOX_DIR = tmp_path / "mailbox"
     settings.SITE_URL = live_server.url
@@ -46,25 +32,10 @@ def site(live_server, settings, tmp_path, transactional_db):
         head_title=HeadTitle.HONORARY_CONSUL,
         email="",
     )
-    yield live_server.url
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return live_server.url
 
 
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            java_script_enabled=False, locale="en-GB", viewport={"width": 1100, "height": 900}
-        )
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def test_supporter_sends_by_email_and_sees_each_letter_sent(site, page):
+def test_supporter_sends_by_email_and_sees_each_letter_sent(site, page, tmp_path):
     page.goto(site + "/")
     page.get_by_role("link", name="Write a letter").click()
     page.select_option("select[name=country]", "CZ")
@@ -80,7 +51,7 @@ def test_supporter_sends_by_email_and_sees_each_letter_sent(site, page):
     page.get_by_role("button", name="Preview").click()
     assert page.locator(".card.preview").count() == 2
     assert "Dear Consul General," in page.locator(".card.preview").nth(1).inner_text()
-    page.screenshot(path=SCREENSHOT, full_page=True)
+    page.screenshot(path=tmp_path / "letter-form.png", full_page=True)
     page.wait_for_timeout(1100)  # FORM_MIN_FILL_SECONDS
 
     page.get_by_role("button", name="Send by email").click()
@@ -100,15 +71,10 @@ def test_supporter_sends_by_email_and_sees_each_letter_sent(site, page):
 
 
 @pytest.fixture
-def page_with_javascript():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-GB")
-        yield context.new_page()
-        context.close()
-        browser.close()
+def page_with_javascript(chromium):
+    context = chromium.new_context(locale="en-GB")
+    yield context.new_page()
+    context.close()
 
 
 def test_proof_of_work_is_solved_by_the_self_hosted_script(site, page_with_javascript, settings):

@@ -1,41 +1,19 @@
-import time
+from django.core import mail
 
 import pytest
 
-from django.core import mail, signing
-
-from campaign.models import ReplyCapture
-from common.abuse import FILL_TIME_SALT
+from config.celery import app
 from embassies.models import HeadTitle, OfficeKind
-from tests.factories import CampaignFactory, LetterTemplateFactory, OfficeFactory, VerifiedOfficeFactory
-
-
-@pytest.fixture(autouse=True)
-def _anymail_test_backend(settings):
-    """Django's test setup swaps in the locmem backend; put back anymail's, so anymail's code paths run."""
-    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+from tests.factories import OfficeFactory, VerifiedOfficeFactory, started_long_ago
 
 
 @pytest.fixture
 def eager_retries():
     """Eager tasks propagate a Retry unless told not to; a worker would schedule it instead."""
-    from config.celery import app
-
     before = app.conf.task_eager_propagates
     app.conf.task_eager_propagates = False
     yield
     app.conf.task_eager_propagates = before
-
-
-@pytest.fixture
-def campaign(db):
-    campaign = CampaignFactory(slug="law-13673", reply_capture=ReplyCapture.REPLY_TO)
-    LetterTemplateFactory(
-        campaign=campaign,
-        subject="A protest against Law No. 13673",
-        body="{salutation},\n\nWe write on behalf of the citizens of {host_country}.",
-    )
-    return campaign
 
 
 @pytest.fixture
@@ -59,10 +37,6 @@ def offices(db):
             head_title=HeadTitle.CONSUL_GENERAL,
         ),
     }
-
-
-def started_long_ago() -> str:
-    return signing.dumps(time.time() - 60, salt=FILL_TIME_SALT)
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Email backends for tests: anymail's test backend answering like an ESP that fails in given ways."""
 
+import json
+
 import requests
 from anymail.backends.test import EmailBackend as AnymailTestBackend
 from anymail.exceptions import AnymailRequestsAPIError
@@ -9,7 +11,7 @@ def esp_error(status_code: int, message: str) -> AnymailRequestsAPIError:
     response = requests.Response()
     response.status_code = status_code
     response.reason = message
-    response._content = ('{"ErrorCode": 300, "Message": "%s"}' % message).encode()
+    response._content = json.dumps({"ErrorCode": 300, "Message": message}).encode()
     return AnymailRequestsAPIError(f"ESP API response {status_code}", response=response, status_code=status_code)
 
 

@@ -3,13 +3,20 @@
 import hashlib
 import time
 
-import pytest
-
 from django.core import signing
 from django.urls import reverse
 
+import pytest
+
 from campaign.models import Submission
-from common.abuse import FILL_TIME_SALT, POW_SALT, _leading_zero_bits, pow_solution_check, rate_limit_hit
+from common.abuse import (
+    FILL_TIME_SALT,
+    POW_SALT,
+    _leading_zero_bits,
+    pow_challenge_new,
+    pow_solution_check,
+    rate_limit_hit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +78,11 @@ def test_rate_limit_per_email(client, campaign, offices, letter_data, settings):
     assert Submission.objects.count() == 1
 
 
-def solve(challenge: str) -> str:
+def solve(challenge: str, *, wrongly: bool = False) -> str:
+    """The first nonce that meets the challenge's number of zero bits (or, `wrongly`, that misses it)."""
     data = signing.loads(challenge, salt=POW_SALT)
     nonce = 0
-    while _leading_zero_bits(hashlib.sha256(f"{data['salt']}{nonce}".encode()).digest()) < data["bits"]:
+    while (_leading_zero_bits(hashlib.sha256(f"{data['salt']}{nonce}".encode()).digest()) >= data["bits"]) == wrongly:
         nonce += 1
     return str(nonce)
 
@@ -93,9 +101,8 @@ def test_proof_of_work_page_loads_the_self_hosted_solver_and_explains_no_js(clie
 
 
 def test_email_without_proof_of_work_is_refused(client, campaign, offices, letter_data, pow_on):
-    from common.abuse import pow_challenge_new
-
-    response = client.post(FORM_URL, letter_data(pow_challenge=pow_challenge_new(), pow_solution="1"))
+    challenge = pow_challenge_new()  # a fixed wrong answer such as "1" would meet 8 bits once in 256 runs
+    response = client.post(FORM_URL, letter_data(pow_challenge=challenge, pow_solution=solve(challenge, wrongly=True)))
 
     assert response.status_code == 200
     assert "anti-spam check" in response.content.decode()
@@ -103,8 +110,6 @@ def test_email_without_proof_of_work_is_refused(client, campaign, offices, lette
 
 
 def test_email_with_a_solved_challenge_is_accepted_once(client, campaign, offices, letter_data, pow_on):
-    from common.abuse import pow_challenge_new
-
     challenge = pow_challenge_new()
     solution = solve(challenge)
 

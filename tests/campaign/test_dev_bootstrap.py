@@ -3,18 +3,19 @@
 import io
 import re
 
-import pytest
-
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+import pytest
+
 from campaign.models import Campaign, Letter, LetterStatus
 from embassies.models import Office
 from embassies.selectors import office_queryset_for_user
+from tests.factories import started_long_ago
 
-from .conftest import confirm_link, started_long_ago
+from .conftest import confirm_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

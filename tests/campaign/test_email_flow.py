@@ -3,14 +3,17 @@
 import datetime
 import email.utils
 
-import pytest
-
 from django.urls import reverse
+
+import pytest
 
 from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus, ReplyCapture, Submission
 from campaign.senders import sender_hash_for
+from campaign.services.submissions import submission_status_token
+from campaign.tasks import submission_confirmation_send_task
 
 from .conftest import confirm_link
+from .esp_backends import FlakyBackend
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -177,8 +180,6 @@ def test_letters_render_the_submission_date(client, campaign, letter_data, outbo
 
 
 def test_a_redelivered_confirmation_task_does_not_mail_twice(client, campaign, letter_data, outbox):
-    from campaign.tasks import submission_confirmation_send_task
-
     client.post(FORM_URL, letter_data())
     submission_confirmation_send_task.delay(Submission.objects.get().pk, "en")
 
@@ -186,8 +187,6 @@ def test_a_redelivered_confirmation_task_does_not_mail_twice(client, campaign, l
 
 
 def test_a_failed_confirmation_email_is_retried(client, campaign, letter_data, outbox, settings, eager_retries):
-    from .esp_backends import FlakyBackend
-
     settings.EMAIL_BACKEND = "tests.campaign.esp_backends.FlakyBackend"
     FlakyBackend.failures_left = 1
     try:
@@ -200,8 +199,6 @@ def test_a_failed_confirmation_email_is_retried(client, campaign, letter_data, o
 
 
 def test_status_page_shows_each_failure_reason_escaped(client, campaign, offices, letter_data, outbox):
-    from campaign.services.submissions import submission_status_token
-
     client.post(FORM_URL, letter_data())
     submission = Submission.objects.get()
     embassy, consulate = submission.letters.order_by("office__kind")

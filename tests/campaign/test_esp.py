@@ -64,7 +64,7 @@ def test_accepted_message_gets_its_id():
         ("tests.campaign.esp_backends.FlakyBackend", SendResult.TRY_LATER, "HTTP 503: Service Unavailable"),
         ("tests.campaign.test_esp.TooManyRequestsBackend", SendResult.TRY_LATER, "HTTP 429: Rate limit exceeded"),
         ("tests.campaign.esp_backends.RejectingBackend", SendResult.REFUSED, "HTTP 422: Invalid 'To' address"),
-        ("tests.campaign.test_esp.AddressRejectedBackend", SendResult.REFUSED, "The ESP refused the address"),
+        ("tests.campaign.test_esp.AddressRejectedBackend", SendResult.REFUSED, "All message recipients were rejected"),
     ],
 )
 def test_the_esp_answer_decides_between_retry_and_failure(settings, monkeypatch, backend, result, reason):

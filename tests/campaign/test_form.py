@@ -1,12 +1,17 @@
 """The letter form: offices, fields, validation, header injection, oversized and malformed input."""
 
-import pytest
+import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+
+import pytest
 
 from campaign.forms import CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PRINT, LetterForm
 from campaign.models import Submission
-from tests.factories import OfficeFactory
+from tests.factories import CampaignFactory, OfficeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -161,9 +166,6 @@ def test_no_recipient_address_is_taken_from_the_request(client, campaign, office
 def test_letter_form_queries_do_not_grow_with_the_number_of_offices(
     client, campaign, offices, django_assert_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as few:
         assert client.get(FORM_URL).status_code == 200
     for index in range(20):
@@ -174,8 +176,6 @@ def test_letter_form_queries_do_not_grow_with_the_number_of_offices(
 
 
 def test_only_open_campaigns_are_listed_and_reachable(client, campaign, offices):
-    from tests.factories import CampaignFactory
-
     closed = CampaignFactory(slug="closed-one", title="A closed campaign", is_open=False)
 
     listing = client.get(reverse("campaign:campaign_list")).content.decode()
@@ -186,12 +186,6 @@ def test_only_open_campaigns_are_listed_and_reachable(client, campaign, offices)
 
 
 def test_campaigns_outside_their_dates_take_no_letters(client, campaign, offices):
-    import datetime
-
-    from django.utils import timezone
-
-    from tests.factories import CampaignFactory
-
     today = timezone.localdate()
     ended = CampaignFactory(slug="ended", title="An ended campaign", ends_on=today - datetime.timedelta(days=1))
     future = CampaignFactory(slug="future", title="A future campaign", starts_on=today + datetime.timedelta(days=1))

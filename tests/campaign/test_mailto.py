@@ -2,9 +2,9 @@
 
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import pytest
-
 from django.urls import reverse
+
+import pytest
 
 from campaign.mailto import mailto_url
 from campaign.models import ContactChannel, ContactEvent, Letter, Submission

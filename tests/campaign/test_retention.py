@@ -2,31 +2,22 @@
 
 import datetime
 
-import pytest
-
 from django.utils import timezone
+
+import pytest
 
 from campaign.models import ContactEvent, Letter, LetterStatus, Submission
 from campaign.services import contact_record, submissions_personal_data_erase, submissions_unconfirmed_delete
 from campaign.tasks import submissions_personal_data_erase_task, submissions_unconfirmed_delete_task
-from tests.factories import CampaignFactory, VerifiedOfficeFactory
+from tests.factories import CampaignFactory, SubmissionFactory, VerifiedOfficeFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def submission_with_letter(*, age_days: int, confirmed: bool, status: str) -> Submission:
     campaign = CampaignFactory()
-    submission = Submission.objects.create(
-        campaign=campaign,
-        language="en",
-        name="Jana",
-        city="Brno",
-        email="jana@example.org",
-        sender_hash="h",
-        subject="S",
-        body="B",
-        personal_paragraph="P",
-        confirmed_at=timezone.now() if confirmed else None,
+    submission = SubmissionFactory(
+        campaign=campaign, email="jana@example.org", sender_hash="h", confirmed_at=timezone.now() if confirmed else None
     )
     Submission.objects.filter(pk=submission.pk).update(created_at=timezone.now() - datetime.timedelta(days=age_days))
     Letter.objects.create(

@@ -2,15 +2,15 @@
 
 import datetime
 
-import pytest
-
 from django.utils import timezone
+
+import pytest
 
 from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus
 from campaign.services import letter_claim, letter_send, letters_sweep
 from campaign.tasks import letter_send_task
 from embassies.services import office_email_flag
-from tests.factories import CampaignFactory, VerifiedOfficeFactory
+from tests.factories import CampaignFactory, LetterTemplateFactory, SubmissionFactory, VerifiedOfficeFactory
 
 from .esp_backends import FlakyBackend
 
@@ -19,23 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def queued_letter(db):
-    from campaign.models import Submission
-
     campaign = CampaignFactory()
-    from tests.factories import LetterTemplateFactory
-
     LetterTemplateFactory(campaign=campaign)
-    submission = Submission.objects.create(
-        campaign=campaign,
-        language="en",
-        name="Jana",
-        city="Brno",
-        email="jana@example.org",
-        sender_hash="h",
-        subject="Protest",
-        body="{salutation},\n\nText.",
-        confirmed_at=timezone.now(),
-    )
+    submission = SubmissionFactory(campaign=campaign, sender_hash="h")
     return Letter.objects.create(
         submission=submission,
         campaign=campaign,

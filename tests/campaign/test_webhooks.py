@@ -3,10 +3,11 @@
 import base64
 import json
 
-import pytest
-
+from django.core import checks
 from django.test import Client
 from django.utils import timezone
+
+import pytest
 
 from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus, Submission, WebhookEvent
 from tests.factories import CampaignFactory, VerifiedOfficeFactory
@@ -162,8 +163,6 @@ def test_rejected_event_marks_the_letter_and_flags_the_office(client, sent_lette
 
 @pytest.mark.parametrize(("debug", "secret", "errors"), [(False, "", 1), (False, "u:p", 0), (True, "", 0)])
 def test_a_production_site_without_a_webhook_secret_refuses_to_start(settings, debug, secret, errors):
-    from django.core import checks
-
     settings.DEBUG = debug
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": secret}
 

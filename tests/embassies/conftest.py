@@ -1,6 +1,6 @@
-import pytest
-
 from django.contrib.auth.models import Group
+
+import pytest
 
 from common.permissions import ORGANISERS_GROUP
 from embassies.services import organiser_scope_set

@@ -1,13 +1,17 @@
 """The organisers' admin: list, search, filters, actions, the edit form's number rules, import preview."""
 
 import datetime
-
-import pytest
+import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+import pytest
+from import_export.formats.base_formats import XLSX
+from openpyxl import Workbook, load_workbook
+
+from embassies.directory_csv import COLUMNS
 from embassies.models import Office, OfficeKind
 from tests.factories import OfficeFactory, VerifiedOfficeFactory
 
@@ -198,8 +202,6 @@ def test_admin_import_without_sending_state_says_so(admin_client):
 
 
 def export_form_data() -> dict:
-    from embassies.directory_csv import COLUMNS
-
     return {"format": "0", "resource": "0", **{f"officeresource_{column}": "on" for column in COLUMNS}}
 
 
@@ -227,10 +229,6 @@ def test_verified_date_is_never_imported(admin_client):
 
 
 def test_admin_imports_xlsx_too(admin_client):
-    import io
-
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["sending_country", "host_country", "kind", "city", "postcode", "phone"])
@@ -292,11 +290,6 @@ def test_changing_the_email_of_a_verified_office_unverifies_it(admin_client):
 
 
 def test_admin_xlsx_export_holds_no_formulas_and_round_trips(admin_client):
-    import io
-
-    from import_export.formats.base_formats import XLSX
-    from openpyxl import load_workbook
-
     OfficeFactory(name='=HYPERLINK("https://evil.example","Embassy")', city="Praha")
     formats = reverse("admin:embassies_office_export")
     choices = dict(admin_client.get(formats).context["form"].fields["format"].choices)

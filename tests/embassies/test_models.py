@@ -1,10 +1,10 @@
 """Model rules: database constraints, clean() normalisation, who may receive mail, scope helpers."""
 
-import pytest
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+import pytest
 
 from embassies.models import HeadTitle, Office, OfficeKind
 from embassies.phones import PhoneNumberInvalid, phone_format, phone_parse

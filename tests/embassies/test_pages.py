@@ -3,9 +3,9 @@
 import csv
 import io
 
-import pytest
-
 from django.urls import reverse
+
+import pytest
 
 from embassies.models import OfficeKind
 from tests.factories import OfficeFactory, VerifiedOfficeFactory

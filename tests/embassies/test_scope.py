@@ -1,15 +1,16 @@
 """Per-country scope: an organiser sees and edits only the offices of the countries they look after."""
 
-import pytest
-
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+import pytest
+
 from common.permissions import ORGANISERS_GROUP
 from embassies.models import Office
 from embassies.services import organiser_scope_set
+from tests.embassies.test_admin import export_form_data
 from tests.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,11 @@ def test_organisers_group_may_view_add_and_change_offices_but_not_delete_or_resc
         group.permissions.filter(content_type__app_label="embassies").values_list("codename", flat=True)
     )
 
-    assert directory_perms == set(apps.get_app_config("embassies").organiser_permissions) == {"view_office", "add_office", "change_office"}
+    assert (
+        directory_perms
+        == set(apps.get_app_config("embassies").organiser_permissions)
+        == {"view_office", "add_office", "change_office"}
+    )
     assert not group.permissions.filter(
         codename__in=["delete_office", "change_organiserscope", "add_organiserscope"]
     ).exists()
@@ -100,8 +105,6 @@ def test_import_rows_outside_scope_are_rejected_with_the_reason(organiser_client
 
 
 def test_export_is_limited_to_scope(organiser_client):
-    from tests.embassies.test_admin import export_form_data
-
     OfficeFactory(host_country="CZ", name="In Czechia")
     OfficeFactory(host_country="AT", name="In Austria", phone="+4314797172")
 

@@ -1,13 +1,14 @@
-"""Real services for the integration tests: redis-server, a fake Postmark, Celery workers, a shared SQLite file."""
+"""Real services for the integration tests: a fake Postmark, Celery workers, a shared SQLite file.
+
+redis-server (`redis_url`) comes from tests/conftest.py.
+"""
 
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,60 +18,6 @@ from .fake_postmark import FakePostmark
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CELERY = REPO / ".venv" / "bin" / "celery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server is not installed: run `make test` (scripts/system-packages.sh test)")
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-
-    def pong():
-        try:
-            return client.ping()
-        except redis.ConnectionError:
-            return False
-
-    wait_for(pong, timeout=10, message="redis-server")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +124,7 @@ def integration_env(*, db_path: Path, redis_url: str, esp: FakePostmark) -> dict
         "INTEGRATION_DB": str(db_path),
         "CELERY_BROKER_URL": redis_url,
         "POSTMARK_API_URL": esp.url,
+        "DJANGO_MEDIA_ROOT": str(db_path.parent / "media"),
         "PYTHONUNBUFFERED": "1",
     }
 

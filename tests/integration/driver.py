@@ -9,14 +9,16 @@ import datetime
 import os
 import sys
 
+import django
+from django.core.management import call_command
+from django.db import transaction
+
+# The project's apps are imported inside the functions: their models need django.setup(), which main() runs first.
+
 
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.integration")
-    import django
-
     django.setup()
-    from django.core.management import call_command
-    from django.db import transaction
 
     command = argv[0]
     if command == "migrate":
@@ -24,7 +26,7 @@ def main(argv: list[str]) -> None:
     elif command == "letters":
         letters_create(count=int(argv[1]))
     elif command == "sweep":
-        from campaign.services import letters_sweep
+        from campaign.services import letters_sweep  # noqa: PLC0415  (needs django.setup())
 
         with transaction.atomic():
             letters_sweep(queued_older_than=datetime.timedelta(0), sending_older_than=datetime.timedelta(0))
@@ -34,10 +36,10 @@ def main(argv: list[str]) -> None:
 
 def letters_create(*, count: int) -> None:
     """Through the real services: submit, then confirm with the signed token (tasks go to Redis on commit)."""
-    from campaign.models import Campaign, LetterTemplate
-    from campaign.services import submission_confirm, submission_create
-    from campaign.services.submissions import submission_confirm_token
-    from embassies.models import HeadTitle, Office, OfficeKind
+    from campaign.models import Campaign, LetterTemplate  # noqa: PLC0415  (models need django.setup())
+    from campaign.services import submission_confirm, submission_create  # noqa: PLC0415  (needs django.setup())
+    from campaign.services.submissions import submission_confirm_token  # noqa: PLC0415  (needs django.setup())
+    from embassies.models import HeadTitle, Office, OfficeKind  # noqa: PLC0415  (models need django.setup())
 
     campaign = Campaign.objects.create(
         slug="integration",

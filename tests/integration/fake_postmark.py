@@ -17,8 +17,9 @@ class FakePostmark:
         self.accepted: list[dict] = []  # every message Postmark would deliver, in arrival order
         self.letter_failures_left = 0  # answer 500 to this many letter sends
         self.delay_seconds = 0.0  # after accepting, before answering: a worker may die in between
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), PostmarkHandler)
         self.server.daemon_threads = True
+        self.server.fake = self
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -45,80 +46,85 @@ class FakePostmark:
                 message["Metadata"]["letter_ref"] for message in self.accepted if "letter_ref" in message["Metadata"]
             ]
 
-    def _handler_class(self):
-        fake = self
+    def accept(self, message: dict) -> str | None:
+        """The new message's id, or None when a letter is to fail (`letter_failures_left`)."""
+        with self.lock:
+            if "letter_ref" in message["Metadata"] and self.letter_failures_left > 0:
+                self.letter_failures_left -= 1
+                return None
+            message_id = str(uuid.uuid4())
+            self.accepted.append({**message, "MessageID": message_id})
+            return message_id
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep test output quiet
-                pass
+    def find(self, metadata: dict[str, str]) -> list[dict]:
+        """Accepted messages whose metadata holds all of `metadata`."""
+        with self.lock:
+            return [
+                message
+                for message in self.accepted
+                if all(message["Metadata"].get(key) == value for key, value in metadata.items())
+            ]
 
-            def _reply(self, status: int, payload: dict) -> None:
-                body = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
 
-            def _authorised(self) -> bool:
-                if self.headers.get("X-Postmark-Server-Token") == SERVER_TOKEN:
-                    return True
-                self._reply(401, {"ErrorCode": 10, "Message": "No Account or Server API tokens were supplied."})
-                return False
+class PostmarkHandler(BaseHTTPRequestHandler):
+    """One request to the fake API; the FakePostmark it answers for is `self.server.fake`."""
 
-            def do_POST(self):
-                if urlsplit(self.path).path != "/email":
-                    return self._reply(404, {"ErrorCode": 404, "Message": "Not found"})
-                if not self._authorised():
-                    return None
-                message = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                message.setdefault("Metadata", {})
-                with fake.lock:
-                    if "letter_ref" in message["Metadata"] and fake.letter_failures_left > 0:
-                        fake.letter_failures_left -= 1
-                        fail = True
-                    else:
-                        fail = False
-                        message_id = str(uuid.uuid4())
-                        fake.accepted.append({**message, "MessageID": message_id})
-                if fail:
-                    return self._reply(500, {"ErrorCode": 500, "Message": "Internal server error"})
-                time.sleep(fake.delay_seconds)
-                self._reply(
-                    200,
-                    {
-                        "To": message["To"],
-                        "SubmittedAt": datetime.now(UTC).isoformat(),
-                        "MessageID": message_id,
-                        "ErrorCode": 0,
-                        "Message": "OK",
-                    },
-                )
+    def log_message(self, *args):  # keep test output quiet
+        pass
 
-            def do_GET(self):
-                parts = urlsplit(self.path)
-                if parts.path != "/messages/outbound":
-                    return self._reply(404, {"ErrorCode": 404, "Message": "Not found"})
-                if not self._authorised():
-                    return None
-                query = {key: values[0] for key, values in parse_qs(parts.query).items()}
-                wanted = {key[len("metadata_") :]: value for key, value in query.items() if key.startswith("metadata_")}
-                with fake.lock:
-                    found = [
-                        message
-                        for message in fake.accepted
-                        if all(message["Metadata"].get(key) == value for key, value in wanted.items())
-                    ]
-                count = int(query.get("count", 50))
-                self._reply(
-                    200,
-                    {
-                        "TotalCount": len(found),
-                        "Messages": [
-                            {"MessageID": message["MessageID"], "To": [], "Metadata": message["Metadata"]}
-                            for message in found[:count]
-                        ],
-                    },
-                )
+    def _reply(self, status: int, payload: dict) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
-        return Handler
+    def _authorised(self) -> bool:
+        if self.headers.get("X-Postmark-Server-Token") == SERVER_TOKEN:
+            return True
+        self._reply(401, {"ErrorCode": 10, "Message": "No Account or Server API tokens were supplied."})
+        return False
+
+    def do_POST(self):
+        if urlsplit(self.path).path != "/email":
+            return self._reply(404, {"ErrorCode": 404, "Message": "Not found"})
+        if not self._authorised():
+            return None
+        message = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        message.setdefault("Metadata", {})
+        message_id = self.server.fake.accept(message)
+        if message_id is None:
+            return self._reply(500, {"ErrorCode": 500, "Message": "Internal server error"})
+        time.sleep(self.server.fake.delay_seconds)
+        return self._reply(
+            200,
+            {
+                "To": message["To"],
+                "SubmittedAt": datetime.now(UTC).isoformat(),
+                "MessageID": message_id,
+                "ErrorCode": 0,
+                "Message": "OK",
+            },
+        )
+
+    def do_GET(self):
+        parts = urlsplit(self.path)
+        if parts.path != "/messages/outbound":
+            return self._reply(404, {"ErrorCode": 404, "Message": "Not found"})
+        if not self._authorised():
+            return None
+        query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+        wanted = {key[len("metadata_") :]: value for key, value in query.items() if key.startswith("metadata_")}
+        found = self.server.fake.find(wanted)
+        count = int(query.get("count", 50))
+        return self._reply(
+            200,
+            {
+                "TotalCount": len(found),
+                "Messages": [
+                    {"MessageID": message["MessageID"], "To": [], "Metadata": message["Metadata"]}
+                    for message in found[:count]
+                ],
+            },
+        )

@@ -1,14 +1,10 @@
 import io
-import time
 
 import pytest
 from pypdf import PdfReader
 
-from django.core import signing
-
-from common.abuse import FILL_TIME_SALT
 from embassies.models import HeadTitle, OfficeKind
-from tests.factories import CampaignFactory, LetterTemplateFactory, OfficeFactory, VerifiedOfficeFactory
+from tests.factories import LetterTemplateFactory, OfficeFactory, VerifiedOfficeFactory
 
 GLYPHS = "č ř ł ß ї є ґ – “ ” ’"
 BODY = (
@@ -24,9 +20,9 @@ def pdf_pages_text(data: bytes) -> list[str]:
 
 
 @pytest.fixture
-def campaign(db):
-    campaign = CampaignFactory(slug="law-13673", title="Law 13673")
-    LetterTemplateFactory(campaign=campaign, language="en", subject="A protest against Law No. 13673", body=BODY)
+def print_campaign(campaign):
+    """The sample campaign with letters that test the PDF fonts: English full of glyphs, and Ukrainian."""
+    campaign.templates.filter(language="en").update(body=BODY)
     LetterTemplateFactory(
         campaign=campaign,
         language="uk",
@@ -38,13 +34,16 @@ def campaign(db):
 
 
 @pytest.fixture
-def template(campaign):
-    return campaign.templates.get(language="en")
+def template(print_campaign):
+    return print_campaign.templates.get(language="en")
 
 
 @pytest.fixture
-def offices(db):
-    """Czech offices of Ukraine, each with its own head and address, and one in Poland."""
+def print_offices(db):
+    """Offices of Ukraine, each with its own head and postal address: three in Czechia, one in Poland.
+
+    The honorary consulate is unverified and has no email address: only paper reaches it.
+    """
     return {
         "embassy": VerifiedOfficeFactory(
             name="Embassy of Ukraine in the Czech Republic",
@@ -80,9 +79,6 @@ def offices(db):
 
 
 @pytest.fixture
-def czech_offices(offices):
-    return [offices["embassy"], offices["consulate"], offices["honorary"]]
-
-
-def started_long_ago() -> str:
-    return signing.dumps(time.time() - 60, salt=FILL_TIME_SALT)
+def czech_offices(print_offices):
+    """The three Czech offices of `print_offices`, in the order a batch prints them."""
+    return [print_offices["embassy"], print_offices["consulate"], print_offices["honorary"]]

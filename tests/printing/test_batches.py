@@ -3,12 +3,13 @@
 import csv
 import datetime
 import io
-
-import pytest
-from pypdf import PdfReader
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+import pytest
+from pypdf import PdfReader
 
 from campaign.models import ContactChannel, ContactEvent
 from printing.batch_contents import batch_cover_build, batch_labels_build, batch_print_letters
@@ -35,13 +36,11 @@ def group(db):
 
 
 @pytest.fixture
-def make_batch(campaign, template, group, czech_offices, django_capture_on_commit_callbacks, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
+def make_batch(print_campaign, template, group, czech_offices, django_capture_on_commit_callbacks):
     def build(*, mode=SignerMode.SIGNERS, signers=THREE_SIGNERS, **options):
         with django_capture_on_commit_callbacks(execute=True):
             batch = batch_create(
-                campaign=campaign,
+                campaign=print_campaign,
                 template=template,
                 group=group,
                 host_country="CZ",
@@ -124,20 +123,20 @@ def test_csv_neutralises_spreadsheet_formulas_in_signer_names(make_batch, czech_
     assert signers == {"Signer", '\'=HYPERLINK("http://evil.example","x")', "'@SUM(1)"}
 
 
-def test_selection_of_offices_limits_the_batch(make_batch, offices):
-    batch = make_batch(selected_offices=[offices["consulate"]])
+def test_selection_of_offices_limits_the_batch(make_batch, print_offices):
+    batch = make_batch(selected_offices=[print_offices["consulate"]])
 
     assert batch.letters_total == 3 and not batch.whole_country
     assert all("Consulate of Ukraine in Brno" in page for page in batch_pages(batch)[1:4])
 
 
-def test_whole_country_leaves_out_other_countries_and_closed_offices(make_batch, offices):
-    offices["honorary"].active = False
-    offices["honorary"].save()
+def test_whole_country_leaves_out_other_countries_and_closed_offices(make_batch, print_offices):
+    print_offices["honorary"].active = False
+    print_offices["honorary"].save()
 
     batch = make_batch()
 
-    assert set(batch.offices.all()) == {offices["embassy"], offices["consulate"]}
+    assert set(batch.offices.all()) == {print_offices["embassy"], print_offices["consulate"]}
     assert batch.letters_total == 6
 
 
@@ -179,7 +178,7 @@ def test_posting_deletes_signers_and_files_but_keeps_counts(make_batch):
     batch.refresh_from_db()
     assert not Signer.objects.filter(batch=batch).exists()
     assert not batch.pdf and not batch.csv and batch.signers_erased_at is not None
-    assert not __import__("os").path.exists(pdf_path)
+    assert not Path(pdf_path).exists()
     assert (batch.signers_count, batch.letters_total) == (3, 9)
 
 

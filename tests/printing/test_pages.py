@@ -2,8 +2,6 @@
 
 import datetime
 
-import pytest
-
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,9 +9,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+import pytest
+
 from campaign.models import ContactChannel, ContactEvent
 from printing.models import Batch, BatchStatus, Group, SignerMode
-from printing.services import batches_personal_data_expire
+from printing.services import batch_create, batches_personal_data_expire
 
 from .conftest import pdf_pages_text
 
@@ -28,11 +28,6 @@ def member(group):
     user = User.objects.create_user("member", password="pw-member-123")
     group.members.add(user)
     return user
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def batch_data(template, group, **overrides):
@@ -57,7 +52,7 @@ def test_pages_need_an_account(client):
 
 
 def test_member_creates_a_batch_for_all_czech_offices_with_three_signers_downloads_and_posts_it(
-    client, member, template, group, czech_offices, media, django_capture_on_commit_callbacks
+    client, member, template, group, czech_offices, django_capture_on_commit_callbacks
 ):
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
@@ -85,7 +80,7 @@ def test_member_creates_a_batch_for_all_czech_offices_with_three_signers_downloa
 
 
 def test_a_batch_past_retention_explains_its_files_are_gone_and_can_still_be_posted(
-    client, member, template, group, czech_offices, media, settings, django_capture_on_commit_callbacks
+    client, member, template, group, czech_offices, settings, django_capture_on_commit_callbacks
 ):
     settings.RETENTION_SIGNERS_DAYS = 30
     client.force_login(member)
@@ -103,7 +98,7 @@ def test_a_batch_past_retention_explains_its_files_are_gone_and_can_still_be_pos
     assert sum(ContactEvent.objects.filter(channel=ContactChannel.POST).values_list("quantity", flat=True)) == 9
 
 
-def test_progress_page_refreshes_itself_while_rendering(client, member, template, group, czech_offices, media):
+def test_progress_page_refreshes_itself_while_rendering(client, member, template, group, czech_offices):
     client.force_login(member)
     client.post(reverse("printing:batch_new"), batch_data(template, group))  # on_commit not run: still queued
     batch = Batch.objects.get()
@@ -115,7 +110,7 @@ def test_progress_page_refreshes_itself_while_rendering(client, member, template
     assert "3 of 9 letters rendered" in page
 
 
-def test_bad_csv_rows_are_shown_as_form_errors(client, member, template, group, czech_offices, media):
+def test_bad_csv_rows_are_shown_as_form_errors(client, member, template, group, czech_offices):
     client.force_login(member)
     upload = SimpleUploadedFile("signers.csv", b"name,city\nAnna,Praha\n,Brno\n", content_type="text/csv")
 
@@ -128,7 +123,7 @@ def test_bad_csv_rows_are_shown_as_form_errors(client, member, template, group, 
     assert not Batch.objects.exists()
 
 
-def test_an_oversized_csv_is_refused_without_reading_it_all(client, member, template, group, czech_offices, media):
+def test_an_oversized_csv_is_refused_without_reading_it_all(client, member, template, group, czech_offices):
     client.force_login(member)
     upload = SimpleUploadedFile("signers.csv", b"Anna,Praha\n" * 60000, content_type="text/csv")
 
@@ -141,7 +136,7 @@ def test_an_oversized_csv_is_refused_without_reading_it_all(client, member, temp
     assert not Batch.objects.exists()
 
 
-def test_members_see_only_their_groups_batches(client, member, template, czech_offices, media):
+def test_members_see_only_their_groups_batches(client, member, template, czech_offices):
     other_group = Group.objects.create(name="Elsewhere", country="CZ")
     client.force_login(member)
 
@@ -161,7 +156,7 @@ def test_organisers_group_gets_printing_permissions_after_migrate(db):
 
 
 def test_future_posting_date_is_an_error_not_a_500(
-    client, member, template, group, czech_offices, media, django_capture_on_commit_callbacks
+    client, member, template, group, czech_offices, django_capture_on_commit_callbacks
 ):
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
@@ -189,10 +184,8 @@ def test_form_list_and_login_pages_render(client, member, template, group, czech
 
 
 def test_admin_lists_groups_and_batches_with_their_counts(
-    admin_client, template, group, czech_offices, media, django_capture_on_commit_callbacks
+    admin_client, template, group, czech_offices, django_capture_on_commit_callbacks
 ):
-    from printing.services import batch_create
-
     with django_capture_on_commit_callbacks(execute=True):
         batch_create(
             campaign=template.campaign,

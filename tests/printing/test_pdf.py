@@ -7,7 +7,8 @@ import pytest
 from pypdf import PdfReader
 
 from campaign.rendering import letter_drafts_render
-from printing.pdf.documents import PrintLetter, document_html, letters_pdf_write, pdf_engine
+from printing.batch_contents import print_letters_from_drafts
+from printing.pdf.documents import AddressLabel, PrintLetter, document_html, letters_pdf_write, pdf_engine
 
 from .conftest import GLYPHS, pdf_pages_text
 
@@ -20,16 +21,7 @@ def print_letters(*, template, offices, name="Jana Nováková", city="Brno"):
         supporter_city=city,
         on_date=datetime.date(2026, 11, 24),
     )
-    return [
-        PrintLetter(
-            letter=letter,
-            recipient_name=office.name,
-            recipient_lines=tuple(office.postal_address_lines),
-            sender_name=name,
-            sender_city=city,
-        )
-        for office, letter in drafts
-    ]
+    return print_letters_from_drafts(drafts=drafts, sender_name=name, sender_city=city)
 
 
 def render(letters, *, paper="a4", language="en") -> bytes:
@@ -56,12 +48,12 @@ def test_one_page_per_office_each_with_its_own_address_and_salutation(template, 
 
 
 @pytest.mark.django_db
-def test_latin_diacritics_cyrillic_and_typographic_punctuation_render(template, campaign, czech_offices):
+def test_latin_diacritics_cyrillic_and_typographic_punctuation_render(template, print_campaign, czech_offices):
     latin = pdf_pages_text(render(print_letters(template=template, offices=czech_offices[:1])))[0]
     for glyph in GLYPHS.split():
         assert glyph in latin, glyph
 
-    ukrainian = campaign.templates.get(language="uk")
+    ukrainian = print_campaign.templates.get(language="uk")
     cyrillic = pdf_pages_text(render(print_letters(template=ukrainian, offices=czech_offices[:1]), language="uk"))[0]
     for word in ("Протест проти закону", "її, єдність, ґанок", "З повагою,"):
         assert word in cyrillic
@@ -138,8 +130,6 @@ def test_fetcher_refuses_the_network_and_files_outside_static(tmp_path, template
 
 @pytest.mark.django_db
 def test_label_sheets_hold_24_labels_each(template, czech_offices):
-    from printing.pdf.documents import AddressLabel
-
     labels = [AddressLabel(name=f"Office {number:02d}", lines=("Street 1", "100 00 City")) for number in range(30)]
     output = io.BytesIO()
     pdf_engine().write(html=document_html(title="t", language="en", paper="a4", labels=labels), target=output)

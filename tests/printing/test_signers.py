@@ -1,8 +1,8 @@
 """Reading signer lists typed in or uploaded as CSV."""
 
-import pytest
-
 from django.core.exceptions import ValidationError
+
+import pytest
 
 from printing.signers import SignerRow, signers_csv_decode, signers_parse
 

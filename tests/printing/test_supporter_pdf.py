@@ -1,40 +1,42 @@
 """A supporter who chose to print downloads a PDF: no email needed, nothing personal stored."""
 
+import datetime
 import io
+
+from django.urls import reverse
 
 import pytest
 from pypdf import PdfReader
 
-from django.urls import reverse
-
 from campaign.models import ContactChannel, ContactEvent, Submission
 from printing.models import Batch, Signer
+from tests.factories import started_long_ago
 
-from .conftest import GLYPHS, pdf_pages_text, started_long_ago
+from .conftest import GLYPHS, pdf_pages_text
 
 
 @pytest.fixture
-def post_letter(client, campaign, offices):
+def post_letter(client, print_campaign, print_offices):
     def send(**overrides):
         data = {
-            "offices": [str(offices["embassy"].pk), str(offices["honorary"].pk)],
+            "offices": [str(print_offices["embassy"].pk), str(print_offices["honorary"].pk)],
             "language": "en",
             "name": "Jana Nováková",
             "city": "Brno",
             "personal_paragraph": "My neighbour fled the draft; he is not a criminal.",
             "subject": "A protest against Law No. 13673",
-            "body": campaign.templates.get(language="en").body,
+            "body": print_campaign.templates.get(language="en").body,
             "website": "",
             "form_started": started_long_ago(),
             "paper": "a4",
         }
         data.update(overrides)
-        return client.post(reverse("printing:supporter_pdf", kwargs={"slug": campaign.slug, "cc": "cz"}), data)
+        return client.post(reverse("printing:supporter_pdf", kwargs={"slug": print_campaign.slug, "cc": "cz"}), data)
 
     return send
 
 
-def test_valid_form_downloads_one_letter_per_office_and_counts_pdf_contacts(post_letter, offices):
+def test_valid_form_downloads_one_letter_per_office_and_counts_pdf_contacts(post_letter, print_offices):
     response = post_letter()
 
     assert response.status_code == 200
@@ -47,7 +49,9 @@ def test_valid_form_downloads_one_letter_per_office_and_counts_pdf_contacts(post
     assert all("My neighbour fled the draft" in page and "Jana Nováková" in page for page in pages)
     assert all(glyph in pages[0] for glyph in GLYPHS.split())
     events = ContactEvent.objects.filter(channel=ContactChannel.PDF)
-    assert sorted(event.office_id for event in events) == sorted([offices["embassy"].pk, offices["honorary"].pk])
+    assert sorted(event.office_id for event in events) == sorted(
+        [print_offices["embassy"].pk, print_offices["honorary"].pk]
+    )
 
 
 def test_nothing_personal_is_stored(post_letter):
@@ -86,18 +90,18 @@ def test_invalid_form_shows_errors_not_a_pdf(post_letter, overrides, message):
     assert not ContactEvent.objects.exists()
 
 
-def test_an_office_of_another_country_is_refused(post_letter, offices):
-    response = post_letter(offices=[str(offices["poland"].pk)])
+def test_an_office_of_another_country_is_refused(post_letter, print_offices):
+    response = post_letter(offices=[str(print_offices["poland"].pk)])
 
     assert response.status_code == 400
     assert not ContactEvent.objects.exists()
 
 
-def test_only_post_and_only_open_campaigns(client, campaign, post_letter):
-    url = reverse("printing:supporter_pdf", kwargs={"slug": campaign.slug, "cc": "cz"})
+def test_only_post_and_only_open_campaigns(client, print_campaign, post_letter):
+    url = reverse("printing:supporter_pdf", kwargs={"slug": print_campaign.slug, "cc": "cz"})
     assert client.get(url).status_code == 405
-    campaign.is_open = False
-    campaign.save()
+    print_campaign.is_open = False
+    print_campaign.save()
     assert post_letter().status_code == 404
 
 
@@ -111,11 +115,9 @@ def test_too_many_pdfs_from_one_address_are_refused_politely(post_letter, settin
     assert ContactEvent.objects.count() == 2  # only the first download counted
 
 
-def test_a_campaign_past_its_end_date_prints_nothing(campaign, post_letter):
-    import datetime
-
-    campaign.ends_on = datetime.date.today() - datetime.timedelta(days=1)
-    campaign.save(update_fields=["ends_on"])
+def test_a_campaign_past_its_end_date_prints_nothing(print_campaign, post_letter):
+    print_campaign.ends_on = datetime.date.today() - datetime.timedelta(days=1)
+    print_campaign.save(update_fields=["ends_on"])
 
     assert post_letter().status_code == 404
     assert not ContactEvent.objects.filter(channel=ContactChannel.PDF).exists()

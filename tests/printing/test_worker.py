@@ -1,10 +1,5 @@
 """A batch rendered by a real Celery worker (prefork pool, so its processes are daemonic) over redis."""
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -12,7 +7,6 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
 CREATE = """
 from django.contrib.auth.models import User
 from campaign.models import Campaign, LetterTemplate
@@ -40,67 +34,11 @@ print(batch.status, batch.letters_rendered, batch.pages, batch.pdf.path if batch
 """
 
 
-def _local_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _stopped(*processes) -> None:
-    for process in processes:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 @pytest.fixture
-def run_django(tmp_path):
+def run_django(django_with_worker):
     """Django commands against a file database, with redis-server and a prefork Celery worker running."""
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server is not installed (scripts/system-packages.sh test)")
-    broker_port = _local_port()
-    settings_env = dict(
-        DJANGO_SETTINGS_MODULE="config.settings.dev",
-        CELERY_TASK_ALWAYS_EAGER="false",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'print.sqlite3'}",
-        CELERY_BROKER_URL=f"redis://127.0.0.1:{broker_port}/0",
-        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
-        DEV_MAILBOX_DIR=str(tmp_path / "mailbox"),
-    )
-    environment = os.environ | settings_env
-    python = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
-    broker = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(broker_port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=environment, check=True, timeout=300)
     # prefork: the pool's processes are daemonic, which is what the batch renderer's workers must cope with.
-    celery = subprocess.Popen(
-        [python, "-m", "celery", "-A", "config", "worker", "--pool", "prefork", "--concurrency", "1", "-l", "WARNING"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-    def shell(code: str) -> str:
-        result = subprocess.run(
-            [python, "manage.py", "shell", "--no-imports", "-c", code],
-            cwd=ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stderr[-2000:]
-        return result.stdout.strip()
-
-    try:
-        yield shell
-    finally:
-        _stopped(celery, broker)
+    return django_with_worker(pool="prefork")
 
 
 def test_a_prefork_worker_renders_the_batch(run_django):

@@ -1,27 +1,11 @@
 import pytest
 
-from tests.factories import CampaignFactory, VerifiedOfficeFactory
-
-
-@pytest.fixture(autouse=True)
-def _anymail_test_backend(settings):
-    """Django's test setup swaps in the locmem backend; put back anymail's, so forwarding runs anymail's code."""
-    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+from tests.factories import VerifiedOfficeFactory
 
 
 @pytest.fixture
-def campaign(db):
-    return CampaignFactory(slug="law-13673", title="Against Law No. 13673")
-
-
-@pytest.fixture
-def offices(db):
-    """Two offices in Czechia, one in Poland, and one of another state that the campaign does not write to."""
+def tracked_offices(db):
+    """Two offices in Czechia (Brno with phone and fax), one in Poland, and one of another state not written to."""
     return {
         "prague": VerifiedOfficeFactory(name="Embassy of Ukraine in Prague", city="Prague", host_country="CZ"),
         "brno": VerifiedOfficeFactory(

@@ -1,9 +1,10 @@
 """The office page: numbers, call script, and anonymous "I called" / "I sent a fax" counts with a rate limit."""
 
-import pytest
-
 from django.db import IntegrityError
+from django.test import Client
 from django.urls import reverse
+
+import pytest
 
 from campaign.models import ContactChannel, ContactEvent
 from tracking.models import CallScript
@@ -20,8 +21,8 @@ def _report_url(campaign, office):
     return reverse("tracking:office_report", args=[campaign.slug, office.pk])
 
 
-def test_office_page_shows_phone_in_both_formats_fax_and_buttons(client, campaign, offices):
-    html = client.get(_office_url(campaign, offices["brno"])).content.decode()
+def test_office_page_shows_phone_in_both_formats_fax_and_buttons(client, campaign, tracked_offices):
+    html = client.get(_office_url(campaign, tracked_offices["brno"])).content.decode()
 
     assert 'href="tel:+420541240123"' in html
     assert "+420 541 240 123" in html  # international format
@@ -31,16 +32,16 @@ def test_office_page_shows_phone_in_both_formats_fax_and_buttons(client, campaig
     assert "<script" not in html
 
 
-def test_office_without_fax_offers_no_fax_button(client, campaign, offices):
-    html = client.get(_office_url(campaign, offices["warsaw"])).content.decode()
+def test_office_without_fax_offers_no_fax_button(client, campaign, tracked_offices):
+    html = client.get(_office_url(campaign, tracked_offices["warsaw"])).content.decode()
     assert "No fax number is listed." in html
     assert 'value="fax"' not in html
 
 
-def test_call_script_in_the_page_language_with_english_fallback(client, campaign, offices):
+def test_call_script_in_the_page_language_with_english_fallback(client, campaign, tracked_offices):
     CallScript.objects.create(campaign=campaign, language="en", text="Hello, I am calling about Law 13673.")
     CallScript.objects.create(campaign=campaign, language="cs", text="Dobrý den, volám kvůli zákonu 13673.")
-    url = _office_url(campaign, offices["brno"])
+    url = _office_url(campaign, tracked_offices["brno"])
 
     assert "Dobrý den" in client.get(url, HTTP_ACCEPT_LANGUAGE="cs").content.decode()
     assert "Hello, I am calling" in client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
@@ -52,9 +53,9 @@ def test_one_call_script_per_campaign_and_language(campaign):
         CallScript.objects.create(campaign=campaign, language="en", text="Two")
 
 
-def test_i_called_counts_anonymously_and_shows_on_the_progress_page(client, campaign, offices):
-    response = client.post(_report_url(campaign, offices["brno"]), {"channel": "call"}, follow=True)
-    client.post(_report_url(campaign, offices["brno"]), {"channel": "fax"})
+def test_i_called_counts_anonymously_and_shows_on_the_progress_page(client, campaign, tracked_offices):
+    response = client.post(_report_url(campaign, tracked_offices["brno"]), {"channel": "call"}, follow=True)
+    client.post(_report_url(campaign, tracked_offices["brno"]), {"channel": "fax"})
 
     assert "Your call has been counted." in response.content.decode()
     event_fields = {field.name for field in ContactEvent._meta.get_fields()}
@@ -70,9 +71,9 @@ def test_i_called_counts_anonymously_and_shows_on_the_progress_page(client, camp
     assert (totals[ContactChannel.CALL], totals[ContactChannel.FAX]) == (1, 1)
 
 
-def test_reports_are_rate_limited_per_address(client, campaign, offices, settings):
+def test_reports_are_rate_limited_per_address(client, campaign, tracked_offices, settings):
     settings.CALL_LOG_LIMIT_PER_HOUR = 3
-    url = _report_url(campaign, offices["brno"])
+    url = _report_url(campaign, tracked_offices["brno"])
     statuses = [client.post(url, {"channel": "call"}, REMOTE_ADDR="203.0.113.5").status_code for _ in range(5)]
 
     assert statuses == [302, 302, 302, 429, 429]
@@ -82,35 +83,33 @@ def test_reports_are_rate_limited_per_address(client, campaign, offices, setting
     assert progress_compute(campaign=campaign).totals[ContactChannel.CALL] == 4
 
 
-def test_other_channels_cannot_be_reported(client, campaign, offices):
-    response = client.post(_report_url(campaign, offices["brno"]), {"channel": "email_sent"})
+def test_other_channels_cannot_be_reported(client, campaign, tracked_offices):
+    response = client.post(_report_url(campaign, tracked_offices["brno"]), {"channel": "email_sent"})
     assert response.status_code == 400
     assert "Choose a phone call or a fax." in response.content.decode()
     assert ContactEvent.objects.count() == 0
 
 
-def test_reporting_needs_post_and_a_csrf_token(campaign, offices):
-    from django.test import Client
-
+def test_reporting_needs_post_and_a_csrf_token(campaign, tracked_offices):
     strict = Client(enforce_csrf_checks=True)
-    assert strict.get(_report_url(campaign, offices["brno"])).status_code == 405
-    assert strict.post(_report_url(campaign, offices["brno"]), {"channel": "call"}).status_code == 403
+    assert strict.get(_report_url(campaign, tracked_offices["brno"])).status_code == 405
+    assert strict.post(_report_url(campaign, tracked_offices["brno"]), {"channel": "call"}).status_code == 403
     assert ContactEvent.objects.count() == 0
 
 
-def test_offices_of_another_state_or_closed_are_not_found(client, campaign, offices):
-    assert client.get(_office_url(campaign, offices["other_state"])).status_code == 404
-    offices["prague"].active = False
-    offices["prague"].save()
-    assert client.get(_office_url(campaign, offices["prague"])).status_code == 404
+def test_offices_of_another_state_or_closed_are_not_found(client, campaign, tracked_offices):
+    assert client.get(_office_url(campaign, tracked_offices["other_state"])).status_code == 404
+    tracked_offices["prague"].active = False
+    tracked_offices["prague"].save()
+    assert client.get(_office_url(campaign, tracked_offices["prague"])).status_code == 404
 
 
-def test_a_closed_campaign_counts_no_more_calls(client, campaign, offices):
+def test_a_closed_campaign_counts_no_more_calls(client, campaign, tracked_offices):
     campaign.is_open = False
     campaign.save()
 
-    page = client.get(_office_url(campaign, offices["brno"])).content.decode()
-    response = client.post(_report_url(campaign, offices["brno"]), {"channel": "call"})
+    page = client.get(_office_url(campaign, tracked_offices["brno"])).content.decode()
+    response = client.post(_report_url(campaign, tracked_offices["brno"]), {"channel": "call"})
 
     assert 'value="call"' not in page and "calls and faxes are no longer counted" in page
     assert response.status_code == 400
@@ -118,8 +117,8 @@ def test_a_closed_campaign_counts_no_more_calls(client, campaign, offices):
     assert ContactEvent.objects.count() == 0
 
 
-def test_a_fax_to_an_office_without_a_fax_number_is_not_counted(client, campaign, offices):
-    response = client.post(_report_url(campaign, offices["warsaw"]), {"channel": "fax"})
+def test_a_fax_to_an_office_without_a_fax_number_is_not_counted(client, campaign, tracked_offices):
+    response = client.post(_report_url(campaign, tracked_offices["warsaw"]), {"channel": "fax"})
 
     assert response.status_code == 400
     assert "No fax number is listed for this office." in response.content.decode()

@@ -4,19 +4,17 @@ import csv
 import datetime
 import io
 
-import pytest
-
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 
 from campaign.models import ContactChannel
 from campaign.services import contact_record
 from common.permissions import ORGANISERS_GROUP
 from embassies.services import office_email_flag
-from tests.factories import CampaignFactory, VerifiedOfficeFactory
-
-from .factories import LetterFactory, SubmissionFactory
+from tests.factories import CampaignFactory, LetterFactory, SubmissionFactory, VerifiedOfficeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,21 +31,21 @@ def organiser(client):
 
 
 @pytest.fixture
-def activity(campaign, offices):
+def activity(campaign, tracked_offices):
     """Contacts on three days, and a supporter whose data must never appear."""
     today = timezone.localdate()
     for days_ago, office, channel, quantity in [
-        (10, offices["prague"], ContactChannel.EMAIL_SENT, 2),
-        (10, offices["prague"], ContactChannel.EMAIL_DELIVERED, 2),
-        (5, offices["warsaw"], ContactChannel.POST, 3),
-        (1, offices["brno"], ContactChannel.CALL, 1),
+        (10, tracked_offices["prague"], ContactChannel.EMAIL_SENT, 2),
+        (10, tracked_offices["prague"], ContactChannel.EMAIL_DELIVERED, 2),
+        (5, tracked_offices["warsaw"], ContactChannel.POST, 3),
+        (1, tracked_offices["brno"], ContactChannel.CALL, 1),
     ]:
         moment = timezone.make_aware(
             datetime.datetime.combine(today - datetime.timedelta(days=days_ago), datetime.time(12))
         )
         contact_record(campaign=campaign, office=office, channel=channel, quantity=quantity, occurred_at=moment)
     submission = SubmissionFactory(campaign=campaign, name="Oleksandr Secretname", email="oleksandr@private.example")
-    LetterFactory(submission=submission, office=offices["prague"])
+    LetterFactory(submission=submission, office=tracked_offices["prague"])
     return today
 
 
@@ -104,9 +102,9 @@ def test_filters_by_country_and_dates(organiser, campaign, activity):
     assert recent.totals[ContactChannel.POST] == 3 and recent.totals[ContactChannel.CALL] == 1
 
 
-def test_filters_by_campaign(organiser, campaign, activity, offices):
+def test_filters_by_campaign(organiser, campaign, activity, tracked_offices):
     other = CampaignFactory(title="Another campaign")
-    contact_record(campaign=other, office=offices["prague"], channel=ContactChannel.FAX, quantity=9)
+    contact_record(campaign=other, office=tracked_offices["prague"], channel=ContactChannel.FAX, quantity=9)
     progress = organiser.get(DASHBOARD, {"campaign": other.pk}).context["progress"]
     assert progress.totals[ContactChannel.FAX] == 9 and progress.totals[ContactChannel.POST] == 0
 
@@ -127,15 +125,15 @@ def test_bad_filters_show_errors_not_500(organiser, campaign, query, message):
     assert organiser.get(EXPORT, {"campaign": campaign.pk, **query}).status_code == 400
 
 
-def test_bounced_offices_are_listed_to_fix(organiser, campaign, offices):
-    office_email_flag(office=offices["warsaw"], reason="550 mailbox unavailable")
+def test_bounced_offices_are_listed_to_fix(organiser, campaign, tracked_offices):
+    office_email_flag(office=tracked_offices["warsaw"], reason="550 mailbox unavailable")
     html = organiser.get(DASHBOARD, {"campaign": campaign.pk}).content.decode()
     section = html[html.index("Bounced offices to fix") :]
     assert "Embassy of Ukraine in Warsaw" in section and "550 mailbox unavailable" in section
     assert "Embassy of Ukraine in Prague" not in section[: section.index("</section>")]
 
 
-def test_csv_export_has_the_counts_and_no_personal_data(organiser, campaign, activity, offices):
+def test_csv_export_has_the_counts_and_no_personal_data(organiser, campaign, activity, tracked_offices):
     response = organiser.get(EXPORT, {"campaign": campaign.pk})
     text = response.content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -143,7 +141,7 @@ def test_csv_export_has_the_counts_and_no_personal_data(organiser, campaign, act
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
     by_office = {row["office"]: row for row in rows}
-    assert set(by_office) == {offices[key].name for key in ("prague", "brno", "warsaw")}
+    assert set(by_office) == {tracked_offices[key].name for key in ("prague", "brno", "warsaw")}
     assert by_office["Embassy of Ukraine in Prague"]["email_sent"] == "2"
     assert by_office["Embassy of Ukraine in Warsaw"]["post"] == "3"
     assert by_office["Consulate General of Ukraine in Brno"]["contacts"] == "1"

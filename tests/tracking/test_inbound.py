@@ -7,17 +7,16 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+import pytest
+
+from tests.factories import LetterFactory
 from tracking.models import Reply, ReplyAttachment, ReplyState
 from tracking.selectors import progress_compute
 from tracking.services import reply_assign, reply_content_purge, reply_discard
-
-from .factories import LetterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +80,8 @@ def _post(client, payload, auth=GOOD_AUTH):
 
 
 @pytest.fixture
-def letter(campaign, offices):
-    return LetterFactory(submission__campaign=campaign, office=offices["brno"])
+def letter(campaign, tracked_offices):
+    return LetterFactory(submission__campaign=campaign, office=tracked_offices["brno"])
 
 
 def test_reply_to_a_letter_is_stored_matched_and_forwarded(client, letter, django_capture_on_commit_callbacks):
@@ -242,7 +241,7 @@ def test_triaged_reply_assigned_to_a_letter_is_forwarded(client, letter, django_
     assert [message.to for message in mail.outbox] == [[letter.submission.email]]
 
 
-def test_admin_triage_filter_and_actions(admin_client, letter, campaign, offices):
+def test_admin_triage_filter_and_actions(admin_client, letter, campaign, tracked_offices):
     _post(admin_client, _payload("lost-one", MessageID="a"))
     _post(admin_client, _payload("lost-two", MessageID="b"))
     _post(admin_client, _payload(letter.reply_token, MessageID="c"))
@@ -261,14 +260,14 @@ def test_admin_triage_filter_and_actions(admin_client, letter, campaign, offices
             "_selected_action": [first.pk],
             "apply": "1",
             "campaign": campaign.pk,
-            "office": offices["prague"].pk,
+            "office": tracked_offices["prague"].pk,
         },
     )
     admin_client.post(changelist, {"action": "discard_selected", "_selected_action": [second.pk]})
 
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.state, first.office, first.campaign) == (ReplyState.ASSIGNED, offices["prague"], campaign)
+    assert (first.state, first.office, first.campaign) == (ReplyState.ASSIGNED, tracked_offices["prague"], campaign)
     assert second.state == ReplyState.DISCARDED and second.body_text == "" and second.from_address == ""
 
 

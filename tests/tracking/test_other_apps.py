@@ -1,18 +1,16 @@
 """The numbers move when the other apps do their work through their own services."""
 
-import pytest
-
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 
 from campaign.models import ContactChannel, LetterStatus
 from campaign.services.outbox import letter_mark_sent
 from printing.models import Batch, BatchStatus, Group, SignerMode
 from printing.services import batch_mark_posted, supporter_letters_pdf
-from tests.factories import LetterTemplateFactory
+from tests.factories import LetterFactory
 from tracking.services.delivery import letter_delivery_apply
-
-from .factories import LetterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +19,12 @@ def _totals(client, campaign) -> dict:
     return client.get(reverse("tracking:progress", args=[campaign.slug])).context["progress"].totals
 
 
-def test_sending_delivering_printing_and_posting_move_the_progress_page(client, campaign, offices):
-    template = LetterTemplateFactory(campaign=campaign)
+def test_sending_delivering_printing_and_posting_move_the_progress_page(client, campaign, tracked_offices):
+    template = campaign.templates.get(language="en")
     assert sum(_totals(client, campaign).values()) == 0  # now cached
 
     letter = LetterFactory(
-        submission__campaign=campaign, office=offices["brno"], status=LetterStatus.SENDING, sent_at=None
+        submission__campaign=campaign, office=tracked_offices["brno"], status=LetterStatus.SENDING, sent_at=None
     )
     letter_mark_sent(letter=letter, esp_message_id="esp-1")
     assert _totals(client, campaign)[ContactChannel.EMAIL_SENT] == 1
@@ -37,7 +35,7 @@ def test_sending_delivering_printing_and_posting_move_the_progress_page(client, 
     supporter_letters_pdf(
         campaign=campaign,
         template=template,
-        offices=[offices["prague"], offices["warsaw"]],
+        offices=[tracked_offices["prague"], tracked_offices["warsaw"]],
         name="A. Supporter",
         city="Brno",
         subject=template.subject,
@@ -57,6 +55,6 @@ def test_sending_delivering_printing_and_posting_move_the_progress_page(client, 
         copies_per_office=3,
         status=BatchStatus.PRINTED,
     )
-    batch.offices.set([offices["prague"], offices["brno"]])
+    batch.offices.set([tracked_offices["prague"], tracked_offices["brno"]])
     batch_mark_posted(batch=batch, posted_on=timezone.localdate())
     assert _totals(client, campaign)[ContactChannel.POST] == 6

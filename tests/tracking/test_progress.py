@@ -4,14 +4,14 @@ import datetime
 import re
 import time
 
-import pytest
-
 from django.urls import reverse
 from django.utils import timezone
 
+import pytest
+
 from campaign.models import ContactChannel, ContactEvent
 from campaign.services import contact_record
-from tests.factories import VerifiedOfficeFactory
+from tests.factories import CampaignFactory, VerifiedOfficeFactory
 from tracking.models import Reply, ReplyState, SurveyAnswer
 from tracking.selectors import progress_compute
 
@@ -27,31 +27,29 @@ def _office_figures(progress, office):
 
 
 @pytest.mark.parametrize("channel", [choice.value for choice in ContactChannel])
-def test_each_channel_is_counted_for_its_office_and_in_the_totals(campaign, offices, channel):
-    contact_record(campaign=campaign, office=offices["brno"], channel=channel, quantity=3)
-    contact_record(campaign=campaign, office=offices["warsaw"], channel=channel)
+def test_each_channel_is_counted_for_its_office_and_in_the_totals(campaign, tracked_offices, channel):
+    contact_record(campaign=campaign, office=tracked_offices["brno"], channel=channel, quantity=3)
+    contact_record(campaign=campaign, office=tracked_offices["warsaw"], channel=channel)
 
     progress = progress_compute(campaign=campaign)
 
     assert progress.totals[channel] == 4
-    assert _office_figures(progress, offices["brno"]).counts[channel] == 3
-    assert _office_figures(progress, offices["warsaw"]).counts[channel] == 1
+    assert _office_figures(progress, tracked_offices["brno"]).counts[channel] == 3
+    assert _office_figures(progress, tracked_offices["warsaw"]).counts[channel] == 1
     assert sum(progress.totals.values()) == 4  # nothing leaks into other channels
 
 
-def test_events_created_directly_count_and_other_campaigns_do_not(campaign, offices):
-    from tests.factories import CampaignFactory
-
+def test_events_created_directly_count_and_other_campaigns_do_not(campaign, tracked_offices):
     ContactEvent.objects.create(
         campaign=campaign,
-        office=offices["prague"],
+        office=tracked_offices["prague"],
         channel=ContactChannel.POST,
         quantity=25,
         occurred_at=timezone.now(),
     )
     ContactEvent.objects.create(
         campaign=CampaignFactory(),
-        office=offices["prague"],
+        office=tracked_offices["prague"],
         channel=ContactChannel.POST,
         quantity=7,
         occurred_at=timezone.now(),
@@ -59,33 +57,35 @@ def test_events_created_directly_count_and_other_campaigns_do_not(campaign, offi
     assert progress_compute(campaign=campaign).totals[ContactChannel.POST] == 25
 
 
-def test_offices_reached_and_last_contacted(campaign, offices):
+def test_offices_reached_and_last_contacted(campaign, tracked_offices):
     earlier = timezone.now() - datetime.timedelta(days=3)
     later = timezone.now() - datetime.timedelta(hours=1)
-    contact_record(campaign=campaign, office=offices["prague"], channel=ContactChannel.EMAIL_SENT, occurred_at=earlier)
-    contact_record(campaign=campaign, office=offices["prague"], channel=ContactChannel.PDF, occurred_at=later)
+    contact_record(
+        campaign=campaign, office=tracked_offices["prague"], channel=ContactChannel.EMAIL_SENT, occurred_at=earlier
+    )
+    contact_record(campaign=campaign, office=tracked_offices["prague"], channel=ContactChannel.PDF, occurred_at=later)
 
     progress = progress_compute(campaign=campaign)
 
     assert progress.offices_listed == 3  # the Moldovan embassy belongs to another sending state
     assert progress.offices_reached == 1
-    assert _office_figures(progress, offices["prague"]).last_contacted_at == later
-    assert _office_figures(progress, offices["brno"]).last_contacted_at is None
+    assert _office_figures(progress, tracked_offices["prague"]).last_contacted_at == later
+    assert _office_figures(progress, tracked_offices["brno"]).last_contacted_at is None
 
 
-def test_a_delivered_email_is_not_a_second_contact(campaign, offices):
-    contact_record(campaign=campaign, office=offices["prague"], channel=ContactChannel.EMAIL_SENT)
-    contact_record(campaign=campaign, office=offices["prague"], channel=ContactChannel.EMAIL_DELIVERED)
-    assert _office_figures(progress_compute(campaign=campaign), offices["prague"]).contacts == 1
+def test_a_delivered_email_is_not_a_second_contact(campaign, tracked_offices):
+    contact_record(campaign=campaign, office=tracked_offices["prague"], channel=ContactChannel.EMAIL_SENT)
+    contact_record(campaign=campaign, office=tracked_offices["prague"], channel=ContactChannel.EMAIL_DELIVERED)
+    assert _office_figures(progress_compute(campaign=campaign), tracked_offices["prague"]).contacts == 1
 
 
-def test_inactive_offices_are_not_listed(campaign, offices):
+def test_inactive_offices_are_not_listed(campaign, tracked_offices):
     VerifiedOfficeFactory(name="Closed consulate", active=False)
     assert progress_compute(campaign=campaign).offices_listed == 3
 
 
-def test_page_puts_uncontacted_offices_first_as_a_call_to_action(client, campaign, offices):
-    contact_record(campaign=campaign, office=offices["prague"], channel=ContactChannel.EMAIL_SENT, quantity=5)
+def test_page_puts_uncontacted_offices_first_as_a_call_to_action(client, campaign, tracked_offices):
+    contact_record(campaign=campaign, office=tracked_offices["prague"], channel=ContactChannel.EMAIL_SENT, quantity=5)
 
     html = client.get(reverse("tracking:progress", args=[campaign.slug])).content.decode()
 
@@ -96,8 +96,8 @@ def test_page_puts_uncontacted_offices_first_as_a_call_to_action(client, campaig
     assert "Embassy of Moldova" not in html
 
 
-def test_page_draws_accessible_svg_charts_and_links_offices(client, campaign, offices):
-    contact_record(campaign=campaign, office=offices["warsaw"], channel=ContactChannel.CALL, quantity=2)
+def test_page_draws_accessible_svg_charts_and_links_offices(client, campaign, tracked_offices):
+    contact_record(campaign=campaign, office=tracked_offices["warsaw"], channel=ContactChannel.CALL, quantity=2)
 
     response = client.get(reverse("tracking:progress", args=[campaign.slug]))
     html = response.content.decode()
@@ -109,17 +109,17 @@ def test_page_draws_accessible_svg_charts_and_links_offices(client, campaign, of
         r"<svg[^>]*role=\"img\"[^>]*>\s*<title id=\"chart-\d+-title\">Contacts with offices in Poland", html
     )
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
-    assert reverse("tracking:office", args=[campaign.slug, offices["warsaw"].pk]) in html
+    assert reverse("tracking:office", args=[campaign.slug, tracked_offices["warsaw"].pk]) in html
 
 
-def test_replies_and_survey_answers_show_on_the_page(client, campaign, offices):
+def test_replies_and_survey_answers_show_on_the_page(client, campaign, tracked_offices):
     Reply.objects.create(
-        state=ReplyState.MATCHED, campaign=campaign, office=offices["warsaw"], received_at=timezone.now()
+        state=ReplyState.MATCHED, campaign=campaign, office=tracked_offices["warsaw"], received_at=timezone.now()
     )
     Reply.objects.create(state=ReplyState.TRIAGE, received_at=timezone.now())
     for got_reply in (True, True, False, False, False):
         SurveyAnswer.objects.create(
-            campaign=campaign, office=offices["prague"], got_reply=got_reply, answered_on=timezone.localdate()
+            campaign=campaign, office=tracked_offices["prague"], got_reply=got_reply, answered_on=timezone.localdate()
         )
 
     html = client.get(reverse("tracking:progress", args=[campaign.slug])).content.decode()
@@ -152,19 +152,21 @@ def test_constant_number_of_queries_however_much_data(client, campaign, django_a
     assert large.content.decode().count('class="chart progress-bar"') == 123
 
 
-def test_figures_are_cached_and_a_new_contact_refreshes_them(client, campaign, offices, django_assert_num_queries):
+def test_figures_are_cached_and_a_new_contact_refreshes_them(
+    client, campaign, tracked_offices, django_assert_num_queries
+):
     url = reverse("tracking:progress", args=[campaign.slug])
     client.get(url)
     with django_assert_num_queries(1):  # only the campaign: the figures come from the cache
         client.get(url)
 
     # a recorded contact invalidates the cached figures at once
-    contact_record(campaign=campaign, office=offices["brno"], channel=ContactChannel.FAX)
+    contact_record(campaign=campaign, office=tracked_offices["brno"], channel=ContactChannel.FAX)
     html = client.get(url).content.decode()
     assert "Nobody has written to the Consulate General of Ukraine in Brno yet." not in html
 
 
-def test_cache_expires_after_its_ttl(client, campaign, offices, settings):
+def test_cache_expires_after_its_ttl(client, campaign, tracked_offices, settings):
     settings.PROGRESS_CACHE_SECONDS = 1
     url = reverse("tracking:progress", args=[campaign.slug])
     client.get(url)
@@ -172,7 +174,10 @@ def test_cache_expires_after_its_ttl(client, campaign, offices, settings):
     ContactEvent.objects.bulk_create(
         [
             ContactEvent(
-                campaign=campaign, office=offices["brno"], channel=ContactChannel.POST, occurred_at=timezone.now()
+                campaign=campaign,
+                office=tracked_offices["brno"],
+                channel=ContactChannel.POST,
+                occurred_at=timezone.now(),
             )
         ]
     )

@@ -2,19 +2,19 @@
 
 import datetime
 import re
-
-import pytest
+import time
 
 from django.core import mail, signing
 from django.utils import timezone
 
+import pytest
+
 from campaign.models import LetterStatus
+from tests.factories import LetterFactory, SubmissionFactory
 from tracking.models import LetterSurvey, SurveyAnswer
 from tracking.selectors import progress_compute
 from tracking.services.survey import SURVEY_SALT, survey_token_make
 from tracking.tasks import reply_survey_send_due_task
-
-from .factories import LetterFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,12 @@ def send_due_surveys(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def submission(campaign, offices):
+def submission(campaign, tracked_offices):
     submission = SubmissionFactory(campaign=campaign)
-    LetterFactory(submission=submission, office=offices["prague"], sent_at=_days_ago(15))
-    LetterFactory(submission=submission, office=offices["brno"], sent_at=_days_ago(20), status=LetterStatus.DELIVERED)
+    LetterFactory(submission=submission, office=tracked_offices["prague"], sent_at=_days_ago(15))
+    LetterFactory(
+        submission=submission, office=tracked_offices["brno"], sent_at=_days_ago(20), status=LetterStatus.DELIVERED
+    )
     return submission
 
 
@@ -54,13 +56,15 @@ def _links(message) -> dict[tuple[str, str], str]:
     return links
 
 
-def test_one_email_per_submission_after_the_waiting_period(submission, campaign, offices, send_due_surveys):
+def test_one_email_per_submission_after_the_waiting_period(submission, campaign, tracked_offices, send_due_surveys):
     too_recent = SubmissionFactory(campaign=campaign)
-    LetterFactory(submission=too_recent, office=offices["prague"], sent_at=_days_ago(3))
+    LetterFactory(submission=too_recent, office=tracked_offices["prague"], sent_at=_days_ago(3))
     bounced = SubmissionFactory(campaign=campaign)
-    LetterFactory(submission=bounced, office=offices["prague"], sent_at=_days_ago(30), status=LetterStatus.BOUNCED)
+    LetterFactory(
+        submission=bounced, office=tracked_offices["prague"], sent_at=_days_ago(30), status=LetterStatus.BOUNCED
+    )
     erased = SubmissionFactory(campaign=campaign, email="", erased_at=timezone.now())
-    LetterFactory(submission=erased, office=offices["prague"], sent_at=_days_ago(30))
+    LetterFactory(submission=erased, office=tracked_offices["prague"], sent_at=_days_ago(30))
 
     send_due_surveys()
 
@@ -88,7 +92,7 @@ def test_waiting_period_comes_from_settings(submission, settings, send_due_surve
     assert mail.outbox == []
 
 
-def test_one_click_records_the_answer_once(client, submission, campaign, offices, send_due_surveys):
+def test_one_click_records_the_answer_once(client, submission, campaign, tracked_offices, send_due_surveys):
     send_due_surveys()
     yes_link = _links(mail.outbox[0])[("Consulate General of Ukraine in Brno", "yes")]
     no_link = _links(mail.outbox[0])[("Consulate General of Ukraine in Brno", "no")]
@@ -108,7 +112,7 @@ def test_one_click_records_the_answer_once(client, submission, campaign, offices
         assert "already answered. Nothing was changed." in response.content.decode()
 
     answer = SurveyAnswer.objects.get()
-    assert (answer.campaign, answer.office, answer.got_reply) == (campaign, offices["brno"], True)
+    assert (answer.campaign, answer.office, answer.got_reply) == (campaign, tracked_offices["brno"], True)
     brno = next(o for c in progress_compute(campaign=campaign).countries for o in c.offices if o.name.endswith("Brno"))
     assert (brno.survey_yes, brno.survey_total) == (1, 1)
 
@@ -143,7 +147,6 @@ def test_link_signed_with_another_salt_is_rejected(client, submission, send_due_
 def test_expired_link(client, submission, monkeypatch, send_due_surveys):
     send_due_surveys()
     token = survey_token_make(letter_survey_id=LetterSurvey.objects.first().pk, got_reply=True)
-    import time
 
     real_time = time.time
     monkeypatch.setattr(time, "time", lambda: real_time() + 200 * 86400)

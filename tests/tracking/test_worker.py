@@ -4,11 +4,6 @@ A reply posted to the webhook is forwarded by the worker; the periodic survey ta
 """
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -19,7 +14,6 @@ from .test_inbound import GOOD_AUTH, POSTMARK_INBOUND
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
 SETUP = """
 import datetime
 from django.utils import timezone
@@ -49,62 +43,10 @@ reply_survey_send_due_task.delay()
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def stack(tmp_path):
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server is not installed (scripts/system-packages.sh test)")
-    port = _free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
-        stdout=subprocess.DEVNULL,
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "CELERY_BROKER_URL": f"redis://127.0.0.1:{port}/0",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DEV_MAILBOX_DIR": str(tmp_path / "mailbox"),
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-        "ANYMAIL_WEBHOOK_SECRET": "test:test-webhook-secret",
-    }
-    python = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
-
-    def django(code: str) -> str:
-        done = subprocess.run(
-            [python, "manage.py", "shell", "--no-imports", "-c", code],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        return done.stdout.strip()
-
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
-    worker = subprocess.Popen(
-        [python, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield django, tmp_path / "mailbox"
-    finally:
-        for process in (worker, redis):
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+def django_and_mailbox(django_with_worker, tmp_path):
+    django = django_with_worker(pool="solo", ANYMAIL_WEBHOOK_SECRET="test:test-webhook-secret")
+    return django, tmp_path / "mailbox"
 
 
 def _wait_for_mail(mailbox: Path, count: int, timeout: float = 60) -> list:
@@ -117,8 +59,8 @@ def _wait_for_mail(mailbox: Path, count: int, timeout: float = 60) -> list:
     raise AssertionError(f"expected {count} emails in {mailbox}, found {len(files)}")
 
 
-def test_reply_is_forwarded_and_survey_sent_by_a_real_worker(stack, tmp_path):
-    django, mailbox = stack
+def test_reply_is_forwarded_and_survey_sent_by_a_real_worker(django_and_mailbox, tmp_path):
+    django, mailbox = django_and_mailbox
     token = django(SETUP)
     payload = tmp_path / "inbound.json"
     payload.write_text(json.dumps(POSTMARK_INBOUND).replace("TOKEN", token))
