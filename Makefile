@@ -25,14 +25,17 @@ system-packages-test:
 
 # Compiled catalogues are build output (.gitignore); the .po files are the source.
 compile-messages: $(VENV)/.installed
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(DEV) $(PY) manage.py compilemessages --ignore=.venv -v0
+
+# Development settings are chosen here, explicitly: manage.py, Celery and WSGI default to production.
+DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 
 setup: system-packages-run $(VENV)/.installed compile-messages
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py dev_bootstrap
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py dev_bootstrap
 
 run: setup
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
@@ -46,8 +49,8 @@ bench: system-packages-run $(VENV)/.installed
 	$(PY) bench/pdf_batch.py
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=var --ignore=tests --ignore=bench
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(DEV) $(PY) manage.py makemessages --all --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(DEV) $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles

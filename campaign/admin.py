@@ -1,6 +1,10 @@
 """Organisers manage campaigns and their letter texts; the outbox and contact counts are read-only."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReadOnlyAdmin
@@ -13,7 +17,7 @@ class LetterTemplateInline(admin.StackedInline):
     model = LetterTemplate
     extra = 0
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def get_formset(self, request: HttpRequest, obj: Campaign | None = None, **kwargs: Any) -> type[BaseInlineFormSet]:
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.base_fields["body"].help_text = _("Placeholders: %(names)s") % {
             "names": ", ".join(f"{{{name}}} ({label})" for name, label in PLACEHOLDERS.items())

@@ -17,6 +17,3 @@ class CampaignConfig(AppConfig):
         "view_letter",
         "view_contactevent",
     ]
-
-    def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)

@@ -13,7 +13,7 @@ from anymail.message import AnymailMessage
 from common.mail import address_format, mail_intent
 
 from .esp import LETTER_REF_METADATA
-from .models import Letter, ReplyCapture, Submission
+from .models import Campaign, Letter, ReplyCapture, Submission
 from .rendering import RenderedLetter, letter_render
 
 LETTER = mail_intent("campaign/emails/letter", tag="letter")
@@ -100,6 +100,6 @@ def copy_message_build(*, submission: Submission, token: str, language: str, clo
     )
 
 
-def campaign_sender(campaign) -> str:
+def campaign_sender(campaign: Campaign) -> str:
     """The campaign's address, named after the campaign: how every email to a supporter is signed."""
     return address_format(name=campaign.title, email=campaign.from_email)

@@ -1,6 +1,8 @@
 """The supporter's letter form, shared by every channel (email, mailto, print)."""
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -92,7 +94,15 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
     )
     send_copy = forms.BooleanField(label=_("Send me a copy"), required=False)
 
-    def __init__(self, data=None, *, campaign: Campaign, host_country: str, channel: str, **kwargs):
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        campaign: Campaign,
+        host_country: str,
+        channel: str,
+        **kwargs: Any,
+    ):
         if channel not in CHANNELS:
             raise ValueError(f"Unknown channel {channel!r}")
         super().__init__(data, **kwargs)
@@ -156,7 +166,7 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
         template_placeholders_validate(body)
         return body
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.channel != CHANNEL_PREVIEW:
             self.abuse_guards_check()

@@ -9,7 +9,7 @@ import logging
 from django.conf import settings
 
 from anymail.exceptions import AnymailRequestsAPIError
-from celery import shared_task
+from celery import Task, shared_task
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def retry_countdown(retries: int) -> int:
     soft_time_limit=settings.LETTER_SEND_TIME_LIMIT_SECONDS - 10,
     time_limit=settings.LETTER_SEND_TIME_LIMIT_SECONDS,
 )
-def letter_send_task(self, letter_id: int) -> str | None:
+def letter_send_task(self: Task, letter_id: int) -> str | None:
     from .services.outbox import LetterSendTransientError, letter_fail_after_retries, letter_send
 
     try:

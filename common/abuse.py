@@ -11,7 +11,10 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from .cache import CacheUnavailable
 
 FILL_TIME_SALT = "campaign.abuse.fill-time"  # salts unchanged: forms already open keep working
 POW_SALT = "campaign.abuse.pow"
@@ -21,8 +24,22 @@ POW_CHALLENGE_FIELD = "pow_challenge"
 POW_SOLUTION_FIELD = "pow_solution"
 
 
+class GuardUnavailable(Exception):
+    """The guards cannot count now (the cache is down). Refuse the action; common.middleware says why."""
+
+
 def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
-    """Count one attempt; True when this attempt is over the limit for the current window."""
+    """Count one attempt; True when this attempt is over the limit for the current window.
+
+    Raises GuardUnavailable when the cache cannot count: nothing may pass unguarded.
+    """
+    try:
+        return _attempt_count(scope=scope, key=key, window_seconds=window_seconds) > limit
+    except CacheUnavailable as error:
+        raise GuardUnavailable from error
+
+
+def _attempt_count(*, scope: str, key: str, window_seconds: int) -> int:
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]  # keeps IPs and emails out of cache keys
     cache_key = f"ratelimit:{scope}:{digest}:{int(time.time() // window_seconds)}"
     cache.add(cache_key, 0, timeout=window_seconds)
@@ -31,10 +48,10 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> 
     except ValueError:  # expired between add and incr
         cache.add(cache_key, 1, timeout=window_seconds)
         count = 1
-    return count > limit
+    return count
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client's address. Behind a proxy, set TRUSTED_PROXY_HEADER (e.g. HTTP_X_REAL_IP)."""
     header = getattr(settings, "TRUSTED_PROXY_HEADER", "")
     if header and request.META.get(header):
@@ -68,7 +85,10 @@ def pow_solution_check(*, challenge: str, solution: str) -> bool:
     digest = hashlib.sha256(f"{data['salt']}{solution}".encode()).digest()
     if _leading_zero_bits(digest) < int(data["bits"]):
         return False
-    return cache.add(f"pow-used:{data['salt']}", 1, timeout=settings.POW_MAX_AGE_SECONDS)
+    try:
+        return cache.add(f"pow-used:{data['salt']}", 1, timeout=settings.POW_MAX_AGE_SECONDS)
+    except CacheUnavailable as error:
+        raise GuardUnavailable from error
 
 
 class AbuseGuardFormMixin:

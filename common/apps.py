@@ -8,6 +8,7 @@ class CommonConfig(AppConfig):
     verbose_name = _("Shared helpers")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
         from .permissions import organiser_permissions_grant
 
         # One receiver for every app: each AppConfig lists its own `organiser_permissions`.

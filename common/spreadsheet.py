@@ -7,7 +7,9 @@ apostrophe. The directory's import takes it off again (spreadsheet_unquote), so 
 
 import csv
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
+
+from django.http import HttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_QUOTE = "'"
@@ -26,7 +28,7 @@ def spreadsheet_unquote(text: str) -> str:
 class SpreadsheetSafeWriter:
     """csv.writer whose every cell is made safe to open in a spreadsheet."""
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: TextIO | HttpResponse) -> None:
         self._writer = csv.writer(stream)
 
     def writerow(self, row: Iterable[Any]) -> None:

@@ -7,16 +7,18 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from anymail.backends.test import EmailBackend as AnymailTestBackend
+from anymail.backends.test import TestPayload
 from anymail.message import AnymailRecipientStatus
 
 
 class EmailBackend(AnymailTestBackend):
     esp_name = "DevMailbox"
 
-    def post_to_esp(self, payload, message):
+    def post_to_esp(self, payload: TestPayload, message: EmailMessage) -> dict[str, dict[str, AnymailRecipientStatus]]:
         # Unlike the test backend, keep nothing in memory: a dev server runs for days.
         message.anymail_test_params = payload.get_params()
         message_id = uuid.uuid4().hex

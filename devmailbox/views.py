@@ -2,11 +2,12 @@
 
 import re
 from email import policy
+from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -18,12 +19,12 @@ def _mailbox() -> Path:
     return Path(settings.DEV_MAILBOX_DIR)
 
 
-def _parse(path: Path):
+def _parse(path: Path) -> EmailMessage:
     with path.open("rb") as handle:
         return BytesParser(policy=policy.default).parse(handle)
 
 
-def mailbox_list(request):
+def mailbox_list(request: HttpRequest) -> HttpResponse:
     files = sorted(_mailbox().glob("*.eml"), reverse=True) if _mailbox().is_dir() else []
     # Not "messages": that name is Django's messages framework in every template's context.
     mails = []
@@ -33,7 +34,7 @@ def mailbox_list(request):
     return render(request, "devmailbox/list.html", {"mails": mails})
 
 
-def mailbox_message(request, name: str):
+def mailbox_message(request: HttpRequest, name: str) -> HttpResponse:
     if not MESSAGE_NAME.match(name):
         raise Http404(_("No such message."))
     path = _mailbox() / f"{name}.eml"

@@ -1,6 +1,9 @@
 """The project's CSV layout of the directory: what the public download and the admin export write and the import reads."""
 
 from collections.abc import Iterable
+from typing import TextIO
+
+from django.http import HttpResponse
 
 from common.spreadsheet import SpreadsheetSafeWriter
 
@@ -43,7 +46,7 @@ def office_csv_row(office: Office) -> list[str]:
     return [str(values[column] or "") for column in COLUMNS]
 
 
-def offices_csv_write(*, offices: Iterable[Office], stream) -> None:
+def offices_csv_write(*, offices: Iterable[Office], stream: TextIO | HttpResponse) -> None:
     writer = SpreadsheetSafeWriter(stream)
     writer.writerow(COLUMNS)
     for office in offices:

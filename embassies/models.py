@@ -1,5 +1,8 @@
 """The directory: diplomatic offices of a sending state in a host country."""
 
+from collections.abc import Collection
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -41,13 +44,13 @@ DEFAULT_HEAD_TITLE = {
 
 
 class OfficeQuerySet(models.QuerySet):
-    def active(self):
+    def active(self) -> Self:
         return self.filter(active=True)
 
-    def verified(self):
+    def verified(self) -> Self:
         return self.filter(verified_on__isnull=False)
 
-    def emailable(self):
+    def emailable(self) -> Self:
         """Offices whose primary email may receive campaign mail."""
         return self.active().verified().exclude(email="").filter(email_flagged_at__isnull=True)
 
@@ -134,7 +137,7 @@ class Office(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean_fields(self, exclude=None) -> None:
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         # A blank title means the usual one for the kind; fill it before "cannot be blank" is checked.
         if self.kind and not self.head_title:
             self.head_title = DEFAULT_HEAD_TITLE.get(self.kind, "")

@@ -3,6 +3,8 @@
 import unicodedata
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from django_countries import countries
@@ -77,7 +79,7 @@ def sending_countries_present() -> list[Country]:
     return sorted((Country(code) for code in codes), key=lambda country: name_sort_key(str(country.name)))
 
 
-def organiser_country_codes(*, user) -> list[str] | None:
+def organiser_country_codes(*, user: AbstractBaseUser | AnonymousUser) -> list[str] | None:
     """The host countries a user may manage; None means all of them (superusers)."""
     if user.is_superuser:
         return None
@@ -85,7 +87,7 @@ def organiser_country_codes(*, user) -> list[str] | None:
     return scope.country_codes if scope else []
 
 
-def office_queryset_for_user(*, user) -> QuerySet[Office]:
+def office_queryset_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Office]:
     codes = organiser_country_codes(user=user)
     offices = Office.objects.all()
     return offices if codes is None else offices.filter(host_country__in=codes)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ def office_email_flag(*, office: Office, reason: str) -> bool:
     return bool(flagged)
 
 
-def organiser_scope_set(*, user, host_countries: list[str]) -> OrganiserScope:
+def organiser_scope_set(*, user: AbstractBaseUser, host_countries: list[str]) -> OrganiserScope:
     """Give an organiser exactly these host countries (ISO codes)."""
     codes = sorted({code.strip().upper() for code in host_countries if code.strip()})
     scope, _created = OrganiserScope.objects.update_or_create(user=user, defaults={"host_countries": codes})

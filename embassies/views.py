@@ -1,7 +1,9 @@
 """Public directory pages. Thin: the reads live in selectors."""
 
+from collections.abc import Iterable
+
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_GET
 from django_countries.fields import Country
 
 from .directory_csv import offices_csv_write
+from .models import Office
 from .selectors import (
     country_code_known,
     country_office_counts,
@@ -18,7 +21,7 @@ from .selectors import (
 )
 
 
-def sending_filter(request) -> str | None:
+def sending_filter(request: HttpRequest) -> str | None:
     code = request.GET.get("sending", "").strip().upper()
     if code and not country_code_known(code=code):
         messages.warning(
@@ -35,7 +38,7 @@ def host_country_or_404(cc: str) -> Country:
 
 
 @require_GET
-def country_list(request):
+def country_list(request: HttpRequest) -> HttpResponse:
     sending = sending_filter(request)
     return render(
         request,
@@ -49,7 +52,7 @@ def country_list(request):
 
 
 @require_GET
-def country_detail(request, cc: str):
+def country_detail(request: HttpRequest, cc: str) -> HttpResponse:
     country = host_country_or_404(cc)
     sending = sending_filter(request)
     offices = list(office_list_for_country(host_country=country.code, sending_country=sending))
@@ -60,7 +63,7 @@ def country_detail(request, cc: str):
     )
 
 
-def csv_response(*, offices, filename: str) -> HttpResponse:
+def csv_response(*, offices: Iterable[Office], filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     offices_csv_write(offices=offices, stream=response)
@@ -68,12 +71,12 @@ def csv_response(*, offices, filename: str) -> HttpResponse:
 
 
 @require_GET
-def directory_csv(request):
+def directory_csv(request: HttpRequest) -> HttpResponse:
     return csv_response(offices=office_list_public(), filename="directory.csv")
 
 
 @require_GET
-def country_csv(request, cc: str):
+def country_csv(request: HttpRequest, cc: str) -> HttpResponse:
     country = host_country_or_404(cc)
     return csv_response(
         offices=office_list_public(host_country=country.code), filename=f"directory-{country.code.lower()}.csv"

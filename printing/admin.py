@@ -1,6 +1,8 @@
 """Admin for organisers: groups, and batches (created here or on the members' page, generated in a task)."""
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -64,23 +66,23 @@ class BatchAdmin(admin.ModelAdmin):
     ]
     actions = ["mark_printed", "mark_posted_today", "generate_again"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description=_("Mark as printed"), permissions=["change"])
-    def mark_printed(self, request, queryset):
+    def mark_printed(self, request: HttpRequest, queryset: QuerySet[Batch]) -> None:
         changed = sum(batch_mark_printed(batch=batch) for batch in queryset)
         self.message_user(
             request, ngettext("%d batch marked printed.", "%d batches marked printed.", changed) % changed
         )
 
     @admin.action(description=_("Mark as posted today (counts the letters)"), permissions=["change"])
-    def mark_posted_today(self, request, queryset):
+    def mark_posted_today(self, request: HttpRequest, queryset: QuerySet[Batch]) -> None:
         changed = sum(batch_mark_posted(batch=batch, posted_on=timezone.localdate()) for batch in queryset)
         self.message_user(request, ngettext("%d batch marked posted.", "%d batches marked posted.", changed) % changed)
 
     @admin.action(description=_("Generate the PDF again (failed batches)"), permissions=["change"])
-    def generate_again(self, request, queryset):
+    def generate_again(self, request: HttpRequest, queryset: QuerySet[Batch]) -> None:
         failed = queryset.filter(status="failed", signers_erased_at__isnull=True)
         for batch in failed:
             batch_generation_queue(batch=batch)

@@ -1,6 +1,11 @@
 """The batch form for organisers and group members. The supporter's PDF uses campaign.forms.LetterForm."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -76,7 +81,14 @@ class BatchForm(forms.Form):
     sign_lines = forms.IntegerField(label=_("Signature lines per letter"), min_value=1, max_value=30, initial=10)
     paper = PaperField()
 
-    def __init__(self, data=None, files=None, *, user, **kwargs):
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | None = None,
+        *,
+        user: AbstractBaseUser | AnonymousUser,
+        **kwargs: Any,
+    ):
         super().__init__(data, files, **kwargs)
         self.fields["group"].queryset = groups_usable_by(user=user)
         open_campaigns = Campaign.objects.open()
@@ -92,7 +104,7 @@ class BatchForm(forms.Form):
         country_codes = sorted(set(offices.values_list("host_country", flat=True)))
         self.fields["host_country"].choices = [(code, countries.name(code)) for code in country_codes]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         template, country = cleaned.get("template"), cleaned.get("host_country")
         offices = list(cleaned.get("offices") or [])

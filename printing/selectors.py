@@ -1,7 +1,10 @@
 """Reads for printing: which offices a batch writes to, and who may see which batches and groups."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
+from campaign.models import Campaign
 from embassies.models import Office, OfficeKind
 
 from .models import Batch, Group, Signer, SignerMode
@@ -14,7 +17,7 @@ def office_sort_key(office: Office) -> tuple:
     return (KIND_RANK.get(office.kind, len(KIND_RANK)), office.city, office.name)
 
 
-def batch_offices_resolve(*, campaign, host_country: str, selected: list[Office] | None) -> list[Office]:
+def batch_offices_resolve(*, campaign: Campaign, host_country: str, selected: list[Office] | None) -> list[Office]:
     """The offices a batch writes to: the selection, or every active office of the country."""
     if selected is None:
         selected = Office.objects.active().filter(sending_country=campaign.sending_country, host_country=host_country)
@@ -30,14 +33,14 @@ def batch_letters_per_office(*, batch: Batch) -> int:
     return batch.signers_count if batch.signer_mode == SignerMode.SIGNERS else batch.copies_per_office
 
 
-def batches_visible_to(*, user) -> QuerySet[Batch]:
+def batches_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Batch]:
     batches = Batch.objects.select_related("campaign", "group", "template")
     if user.has_perm("printing.view_batch"):
         return batches
     return batches.filter(group__members=user)
 
 
-def groups_usable_by(*, user) -> QuerySet[Group]:
+def groups_usable_by(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Group]:
     if user.has_perm("printing.add_batch"):
         return Group.objects.all()
     return Group.objects.filter(Q(members=user)).distinct()

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -20,6 +21,7 @@ from campaign.models import Campaign, ContactChannel, LetterTemplate
 from campaign.rendering import letter_drafts_render
 from campaign.services import contact_record
 from common.abuse import rate_limit_hit
+from common.queueing import task_queue_on_commit
 from common.spreadsheet import SpreadsheetSafeWriter
 from embassies.models import Office
 
@@ -101,7 +103,7 @@ def batch_create(
     copies_per_office: int = 1,
     sign_lines: int = 10,
     paper: str = "a4",
-    created_by=None,
+    created_by: AbstractBaseUser | None = None,
 ) -> Batch:
     """Create a batch and queue its PDF. selected_offices None means every active office of the country."""
     if template.campaign_id != campaign.pk:
@@ -145,7 +147,7 @@ def batch_create(
 
 
 def batch_generation_queue(*, batch: Batch) -> None:
-    transaction.on_commit(lambda: batch_generate_task.delay(batch.pk))
+    task_queue_on_commit(batch_generate_task, batch.pk)
 
 
 def batch_generation_claim(*, batch_id: int) -> bool:

@@ -1,11 +1,13 @@
 """Thin views: the supporter's PDF download, and the batch pages for organisers and group members."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from campaign.shortcuts import campaign_open_or_404, letter_page_context
 from common.abuse import client_ip
 
 from .forms import BatchForm, PostedForm, SupporterPaperForm
-from .models import BatchStatus
+from .models import Batch, BatchStatus
 from .selectors import batches_visible_to
 from .services import (
     batch_create,
@@ -27,7 +29,7 @@ from .services import (
 )
 
 
-def member_login_required(view):
+def member_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Group members need an account but not staff status, so they sign in here, not in the admin."""
     return login_required(view, login_url="printing:login")
 
@@ -36,7 +38,7 @@ login = auth_views.LoginView.as_view(template_name="printing/login.html")
 
 
 @require_POST
-def supporter_pdf(request, slug: str, cc: str):
+def supporter_pdf(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
     campaign = campaign_open_or_404(slug)
     if supporter_pdf_rate_limit_hit(client_ip=client_ip(request)):
         return render(request, "printing/too_many.html", {"campaign": campaign}, status=429)
@@ -67,13 +69,13 @@ def supporter_pdf(request, slug: str, cc: str):
 
 
 @member_login_required
-def batch_list(request):
+def batch_list(request: HttpRequest) -> HttpResponse:
     batches = batches_visible_to(user=request.user)[:100]
     return render(request, "printing/batch_list.html", {"batches": batches})
 
 
 @member_login_required
-def batch_new(request):
+def batch_new(request: HttpRequest) -> HttpResponse:
     form = BatchForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -105,23 +107,23 @@ def batch_new(request):
     )
 
 
-def _visible_batch(request, batch_id: int):
+def _visible_batch(request: HttpRequest, batch_id: int) -> Batch:
     return get_object_or_404(batches_visible_to(user=request.user), pk=batch_id)
 
 
 @member_login_required
-def batch_detail(request, batch_id: int):
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _visible_batch(request, batch_id)
     return _batch_page(request, batch=batch, posted_form=PostedForm(initial={"posted_on": timezone.localdate()}))
 
 
-def _batch_page(request, *, batch, posted_form, status: int = 200):
+def _batch_page(request: HttpRequest, *, batch: Batch, posted_form: PostedForm, status: int = 200) -> HttpResponse:
     context = {"batch": batch, "posted_form": posted_form, "retention_days": settings.RETENTION_SIGNERS_DAYS}
     return render(request, "printing/batch_detail.html", context, status=status)
 
 
 @member_login_required
-def batch_download(request, batch_id: int, kind: str):
+def batch_download(request: HttpRequest, batch_id: int, kind: str) -> FileResponse:
     batch = _visible_batch(request, batch_id)
     file = {"pdf": batch.pdf, "csv": batch.csv}.get(kind)
     if not file or batch.status not in (BatchStatus.GENERATED, BatchStatus.PRINTED):
@@ -133,7 +135,7 @@ def batch_download(request, batch_id: int, kind: str):
 
 @member_login_required
 @require_POST
-def batch_printed(request, batch_id: int):
+def batch_printed(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _visible_batch(request, batch_id)
     if batch_mark_printed(batch=batch):
         messages.success(request, _("Marked as printed."))
@@ -144,7 +146,7 @@ def batch_printed(request, batch_id: int):
 
 @member_login_required
 @require_POST
-def batch_posted(request, batch_id: int):
+def batch_posted(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _visible_batch(request, batch_id)
     form = PostedForm(request.POST)
     if not form.is_valid():

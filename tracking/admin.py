@@ -1,10 +1,15 @@
 """Admin: call scripts, and replies with a triage queue for mail that matched no letter."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -28,7 +33,7 @@ class ReplyAssignForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.all(), label=_("or a campaign…"), required=False)
     office = forms.ModelChoiceField(queryset=Office.objects.all(), label=_("…and an office"), required=False)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         letter_id, token = cleaned.get("letter_id"), (cleaned.get("reply_token") or "").strip().lower()
         if letter_id or token:
@@ -49,11 +54,11 @@ class ReplyAttachmentInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
         return False
 
     @admin.display(description=_("file"))
-    def download(self, attachment):
+    def download(self, attachment: ReplyAttachment) -> SafeString:
         return format_html(
             '<a href="{}">{}</a>', reverse("tracking:reply_attachment", args=[attachment.pk]), attachment.filename
         )
@@ -89,11 +94,11 @@ class ReplyAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description=_("Assign to a letter or an office…"), permissions=["change"])
-    def assign_selected(self, request, queryset):
+    def assign_selected(self, request: HttpRequest, queryset: QuerySet[Reply]) -> TemplateResponse | None:
         if "apply" in request.POST:
             form = ReplyAssignForm(request.POST)
             if form.is_valid():
@@ -127,7 +132,7 @@ class ReplyAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("Discard (not a reply to a letter)"), permissions=["change"])
-    def discard_selected(self, request, queryset):
+    def discard_selected(self, request: HttpRequest, queryset: QuerySet[Reply]) -> None:
         replies = list(queryset.exclude(state=ReplyState.DISCARDED))
         for reply in replies:
             reply_discard(reply=reply)

@@ -1,6 +1,7 @@
 """Forms of the tracking pages. Validation only; the work is done by selectors and services."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All countries")), *countries]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         since, until = cleaned.get("date_from"), cleaned.get("date_to")
         if since and until:

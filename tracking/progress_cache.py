@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from campaign.models import Campaign
+from common.cache import CacheUnavailable
 from embassies.models import Office
 
 from .selectors import OfficeProgress, Progress, progress_compute
@@ -23,6 +24,8 @@ def progress_cache_invalidate(*, campaign_id: int) -> None:
         cache.incr(_progress_version_key(campaign_id))
     except ValueError:
         cache.set(_progress_version_key(campaign_id), 1, timeout=None)
+    except CacheUnavailable:
+        pass  # nothing can be cached while the cache is down; figures expire within PROGRESS_CACHE_SECONDS
 
 
 def progress_for_campaign(*, campaign: Campaign) -> Progress:

@@ -1,9 +1,13 @@
 """Signal receivers: the ESP's delivery events and inbound mail (through anymail), and the progress cache."""
 
+from typing import Any
+
+from django.db.models import Model
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from anymail.signals import inbound, tracking
+from anymail.signals import AnymailInboundEvent, AnymailTrackingEvent, inbound, tracking
+from anymail.webhooks.base import AnymailCoreWebhookView
 
 from campaign.models import ContactEvent
 
@@ -13,7 +17,9 @@ from .services import letter_delivery_apply, reply_receive
 
 
 @receiver(tracking, dispatch_uid="tracking.letter_delivery")
-def letter_delivery_received(sender, event, esp_name, **kwargs) -> None:
+def letter_delivery_received(
+    sender: type[AnymailCoreWebhookView] | Any, event: AnymailTrackingEvent, esp_name: str, **kwargs: Any
+) -> None:
     letter_delivery_apply(
         event_type=event.event_type,
         message_id=event.message_id,
@@ -26,13 +32,15 @@ def letter_delivery_received(sender, event, esp_name, **kwargs) -> None:
 
 
 @receiver(inbound, dispatch_uid="tracking.inbound_reply")
-def inbound_reply_received(sender, event, esp_name, **kwargs) -> None:
+def inbound_reply_received(
+    sender: type[AnymailCoreWebhookView] | Any, event: AnymailInboundEvent, esp_name: str, **kwargs: Any
+) -> None:
     reply_receive(event_id=event.event_id, message=event.message, received_at=event.timestamp)
 
 
 @receiver(post_save, sender=ContactEvent, dispatch_uid="tracking.contact_saved")
 @receiver(post_save, sender=Reply, dispatch_uid="tracking.reply_saved")
 @receiver(post_save, sender=SurveyAnswer, dispatch_uid="tracking.answer_saved")
-def progress_changed(sender, instance, **kwargs) -> None:
+def progress_changed(sender: type[Model] | Any, instance: ContactEvent | Reply | SurveyAnswer, **kwargs: Any) -> None:
     if instance.campaign_id:
         progress_cache_invalidate(campaign_id=instance.campaign_id)

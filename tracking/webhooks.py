@@ -7,21 +7,24 @@ and drops the rest.
 """
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig
+from django.http import HttpRequest
 
+from anymail.signals import AnymailInboundEvent
 from anymail.webhooks.postmark import PostmarkInboundWebhookView
 
 logger = logging.getLogger(__name__)
 
 
-def _one_line(value):
+def _one_line(value: Any) -> Any:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
 class InboundReplyWebhookView(PostmarkInboundWebhookView):
-    def esp_to_anymail_event(self, esp_event):
+    def esp_to_anymail_event(self, esp_event: Any) -> AnymailInboundEvent:
         # Postmark hands over decoded header values, which may hold line breaks (e.g. an encoded subject);
         # the email package refuses those, and the reply would be lost. Headers are one line.
         if isinstance(esp_event, dict):
@@ -34,7 +37,7 @@ class InboundReplyWebhookView(PostmarkInboundWebhookView):
             ]
         return super().esp_to_anymail_event(esp_event)
 
-    def parse_events(self, request):
+    def parse_events(self, request: HttpRequest) -> list[AnymailInboundEvent]:
         # Runs after anymail has checked the basic auth, so strangers cannot make us read large bodies.
         if not hasattr(request, "_body"):
             limit = settings.REPLY_MAX_REQUEST_BYTES

@@ -1,5 +1,7 @@
 """Anonymous contact counts."""
 
+import datetime
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -10,7 +12,12 @@ from ..models import Campaign, ContactChannel, ContactEvent
 
 
 def contact_record(
-    *, campaign: Campaign, office: Office, channel: ContactChannel | str, quantity: int = 1, occurred_at=None
+    *,
+    campaign: Campaign,
+    office: Office,
+    channel: ContactChannel | str,
+    quantity: int = 1,
+    occurred_at: datetime.datetime | None = None,
 ) -> ContactEvent:
     """Count an anonymous contact with an office. Holds no personal data."""
     return ContactEvent.objects.create(

@@ -16,6 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from common.queueing import task_queue_on_commit
+
 from ..emails import letter_message_build
 from ..esp import EspLookupError, SendResult, esp_adapter
 from ..models import ContactChannel, Letter, LetterStatus
@@ -36,7 +38,7 @@ class LetterSendTransientError(Exception):
 def letters_queue(*, letter_ids: list[int]) -> None:
     """Hand queued letters to the workers once the surrounding transaction commits."""
     for letter_id in letter_ids:
-        transaction.on_commit(lambda letter_id=letter_id: letter_send_task.delay(letter_id))
+        task_queue_on_commit(letter_send_task, letter_id)
 
 
 def letter_claim(*, letter_id: int) -> bool:

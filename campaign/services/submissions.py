@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from common.abuse import rate_limit_hit
 from common.mail import mail_send
 from common.once import once
+from common.queueing import task_queue_on_commit
 from embassies.models import Office
 
 from ..emails import confirmation_message_build, copy_message_build
@@ -90,7 +91,7 @@ def submission_create(
             Letter(submission=submission, campaign=campaign, office=office, sender_hash=sender_hash)
             for office in offices
         )
-        transaction.on_commit(lambda: submission_confirmation_send_task.delay(submission.pk, interface_language))
+        task_queue_on_commit(submission_confirmation_send_task, submission.pk, interface_language)
     return submission
 
 
@@ -134,7 +135,7 @@ def submission_confirm(*, token: str, interface_language: str) -> ConfirmResult:
         ]
         letters_queue(letter_ids=queued_ids)
         if submission.send_copy and queued_ids:
-            transaction.on_commit(lambda: submission_copy_send_task.delay(submission.pk, interface_language))
+            task_queue_on_commit(submission_copy_send_task, submission.pk, interface_language)
     return ConfirmResult(ConfirmOutcome.CONFIRMED, submission)
 
 

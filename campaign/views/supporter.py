@@ -6,12 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.abuse import client_ip
+from common.abuse import GuardUnavailable, client_ip
+from embassies.models import Office
 
 from ..forms import CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PREVIEW, LetterForm
 from ..mailto import mailto_url
 from ..models import Campaign
-from ..rendering import letter_drafts_render
+from ..rendering import RenderedLetter, letter_drafts_render
 from ..selectors import campaign_host_countries, campaign_list_open
 from ..services import mailto_sent_mark, submission_create, submission_rate_limit_hit
 from ..shortcuts import campaign_open_or_404, letter_page_context
@@ -60,7 +61,7 @@ def letter_form(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
     return render(request, "campaign/letter_form.html", {**context, "form": form, "drafts": _drafts(form)})
 
 
-def _drafts(form: LetterForm):
+def _drafts(form: LetterForm) -> list[tuple[Office, RenderedLetter]]:
     data = form.cleaned_data
     return letter_drafts_render(
         template=data["template"],
@@ -76,7 +77,18 @@ def _drafts(form: LetterForm):
 
 def _email_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm, context: dict) -> HttpResponse:
     data = form.cleaned_data
-    if submission_rate_limit_hit(client_ip=client_ip(request), email=data["email"]):
+    try:
+        over_limit = submission_rate_limit_hit(client_ip=client_ip(request), email=data["email"])
+    except GuardUnavailable:
+        # The letter stays on the page: the supporter can try again, or take the mail-app or PDF channel.
+        form.add_error(
+            None,
+            _(
+                "Sending by email is paused for a few minutes. Nothing was stored; your letter is still here. Please try again shortly."
+            ),
+        )
+        return render(request, "campaign/letter_form.html", {**context, "form": form}, status=503)
+    if over_limit:
         form.add_error(None, _("Too many letters were sent from here in a short time. Please try again in an hour."))
         return render(request, "campaign/letter_form.html", {**context, "form": form}, status=429)
     submission_create(

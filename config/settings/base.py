@@ -4,14 +4,14 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_from_url, env_bool, env_int, env_list, env_str
+from .env import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-dev-key-change-me")
-DEBUG = env_bool("DJANGO_DEBUG", False)
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", "insecure-dev-key-change-me")
+DEBUG = env.bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "common.middleware.GuardUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -60,7 +61,27 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"), BASE_DIR)}
+# DATABASE_URL: postgres://user:password@host:5432/name?sslmode=require, or sqlite:///db.sqlite3 (the default).
+DATABASES = {
+    "default": env.dj_db_url(
+        "DATABASE_URL",
+        default="sqlite:///db.sqlite3",
+        conn_max_age=env.int("DJANGO_CONN_MAX_AGE", 60),
+        # A connection that died with a database restart is replaced before the request uses it.
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] and not Path(DATABASES["default"]["NAME"]).is_absolute():
+        DATABASES["default"]["NAME"] = BASE_DIR / DATABASES["default"]["NAME"]
+    # Several processes (web, eager tasks, a worker) write: WAL lets readers go on, and a writer waits for the
+    # lock (timeout) and takes it at BEGIN, so parallel confirmations never fail with "database is locked".
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -83,14 +104,14 @@ LANGUAGES = [
     ("it", _("Italian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/Prague")
+TIME_ZONE = env.str("DJANGO_TIME_ZONE", "Europe/Prague")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / env_str("DJANGO_STATIC_ROOT", "staticfiles")
-MEDIA_ROOT = BASE_DIR / env_str("DJANGO_MEDIA_ROOT", "media")
+STATIC_ROOT = BASE_DIR / env.str("DJANGO_STATIC_ROOT", "staticfiles")
+MEDIA_ROOT = BASE_DIR / env.str("DJANGO_MEDIA_ROOT", "media")
 MEDIA_URL = "/media/"
 
 CACHES = {
@@ -101,14 +122,18 @@ CACHES = {
 }
 
 # Celery: tasks take ids and are queued on commit.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task while the broker is down fails fast (common.queueing); the sweeps catch up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE: dict = {
     "letters-sweep": {"task": "campaign.letters_sweep", "schedule": 120.0},
     "submissions-unconfirmed-delete": {"task": "campaign.submissions_unconfirmed_delete", "schedule": 3600.0},
@@ -116,82 +141,85 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # Sending letters. The sweep's "sending" threshold must exceed the send task's hard time limit.
-LETTER_SEND_MAX_RETRIES = env_int("LETTER_SEND_MAX_RETRIES", 6)
-LETTER_SEND_MAX_ATTEMPTS = env_int("LETTER_SEND_MAX_ATTEMPTS", 10)
-LETTER_SEND_TIME_LIMIT_SECONDS = env_int("LETTER_SEND_TIME_LIMIT_SECONDS", 120)
-LETTER_RETRY_BACKOFF_SECONDS = env_int("LETTER_RETRY_BACKOFF_SECONDS", 30)
-LETTER_RETRY_BACKOFF_MAX_SECONDS = env_int("LETTER_RETRY_BACKOFF_MAX_SECONDS", 600)
-LETTER_SWEEP_QUEUED_AFTER_SECONDS = env_int("LETTER_SWEEP_QUEUED_AFTER_SECONDS", 900)
-LETTER_SWEEP_SENDING_AFTER_SECONDS = env_int("LETTER_SWEEP_SENDING_AFTER_SECONDS", 600)
+LETTER_SEND_MAX_RETRIES = env.int("LETTER_SEND_MAX_RETRIES", 6)
+LETTER_SEND_MAX_ATTEMPTS = env.int("LETTER_SEND_MAX_ATTEMPTS", 10)
+LETTER_SEND_TIME_LIMIT_SECONDS = env.int("LETTER_SEND_TIME_LIMIT_SECONDS", 120)
+LETTER_RETRY_BACKOFF_SECONDS = env.int("LETTER_RETRY_BACKOFF_SECONDS", 30)
+LETTER_RETRY_BACKOFF_MAX_SECONDS = env.int("LETTER_RETRY_BACKOFF_MAX_SECONDS", 600)
+LETTER_SWEEP_QUEUED_AFTER_SECONDS = env.int("LETTER_SWEEP_QUEUED_AFTER_SECONDS", 900)
+LETTER_SWEEP_SENDING_AFTER_SECONDS = env.int("LETTER_SWEEP_SENDING_AFTER_SECONDS", 600)
 CELERY_BEAT_SCHEDULE["tracking-reply-survey"] = {"task": "tracking.reply_survey_send_due", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["tracking-replies-forward-sweep"] = {"task": "tracking.replies_forward_sweep", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["tracking-reply-purge"] = {"task": "tracking.reply_content_purge", "schedule": 6 * 3600.0}
 
 # Email. The ESP is chosen by settings (EMAIL_BACKEND + ANYMAIL).
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "anymail.backends.postmark.EmailBackend")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "anymail.backends.postmark.EmailBackend")
 # The outbox's view of the ESP (campaign.esp): it must name the same ESP as EMAIL_BACKEND.
-LETTER_ESP_ADAPTER = env_str("LETTER_ESP_ADAPTER", "campaign.esp.postmark.PostmarkAdapter")
+LETTER_ESP_ADAPTER = env.str("LETTER_ESP_ADAPTER", "campaign.esp.postmark.PostmarkAdapter")
 ANYMAIL = {
-    "POSTMARK_SERVER_TOKEN": env_str("POSTMARK_SERVER_TOKEN", ""),
-    "POSTMARK_API_URL": env_str("POSTMARK_API_URL", "https://api.postmarkapp.com/"),
-    "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET", ""),
+    "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", ""),
+    "POSTMARK_API_URL": env.str("POSTMARK_API_URL", "https://api.postmarkapp.com/"),
+    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", ""),
 }
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "letters@example.org")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "letters@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Absolute links in emails (confirmation, status page) start with this.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
 # The double opt-in link expires after this many hours.
-CONFIRMATION_MAX_AGE_HOURS = env_int("CONFIRMATION_MAX_AGE_HOURS", 72)
+CONFIRMATION_MAX_AGE_HOURS = env.int("CONFIRMATION_MAX_AGE_HOURS", 72)
 
 # Abuse guards on public forms (common.abuse). Rate limits count per window in the cache.
-FORM_MIN_FILL_SECONDS = env_int("FORM_MIN_FILL_SECONDS", 4)
-FORM_MAX_AGE_SECONDS = env_int("FORM_MAX_AGE_SECONDS", 6 * 3600)
-RATE_LIMIT_LETTERS_PER_IP = env_int("RATE_LIMIT_LETTERS_PER_IP", 10)
-RATE_LIMIT_LETTERS_PER_EMAIL = env_int("RATE_LIMIT_LETTERS_PER_EMAIL", 5)
-RATE_LIMIT_MARKS_PER_IP = env_int("RATE_LIMIT_MARKS_PER_IP", 30)
-RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 3600)
+FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", 4)
+FORM_MAX_AGE_SECONDS = env.int("FORM_MAX_AGE_SECONDS", 6 * 3600)
+RATE_LIMIT_LETTERS_PER_IP = env.int("RATE_LIMIT_LETTERS_PER_IP", 10)
+RATE_LIMIT_LETTERS_PER_EMAIL = env.int("RATE_LIMIT_LETTERS_PER_EMAIL", 5)
+RATE_LIMIT_MARKS_PER_IP = env.int("RATE_LIMIT_MARKS_PER_IP", 30)
+RATE_LIMIT_WINDOW_SECONDS = env.int("RATE_LIMIT_WINDOW_SECONDS", 3600)
 # Behind a reverse proxy: the META key holding the client address, e.g. HTTP_X_REAL_IP.
-TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "")
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", "")
 # Self-hosted proof of work (static/js/pow.js). Needs JavaScript in the supporter's browser when on.
-POW_ENABLED = env_bool("POW_ENABLED", False)
-POW_DIFFICULTY_BITS = env_int("POW_DIFFICULTY_BITS", 16)
-POW_MAX_AGE_SECONDS = env_int("POW_MAX_AGE_SECONDS", 3600)
+POW_ENABLED = env.bool("POW_ENABLED", False)
+POW_DIFFICULTY_BITS = env.int("POW_DIFFICULTY_BITS", 16)
+POW_MAX_AGE_SECONDS = env.int("POW_MAX_AGE_SECONDS", 3600)
 
 # Where each letter's own reply address lives (token@REPLY_DOMAIN).
-REPLY_DOMAIN = env_str("REPLY_DOMAIN", "reply.example.org")
+REPLY_DOMAIN = env.str("REPLY_DOMAIN", "reply.example.org")
 # Replies received there: text kept up to this many bytes; content erased after REPLY_RETENTION_DAYS.
-REPLY_MAX_BYTES = env_int("REPLY_MAX_BYTES", 64 * 1024)
+REPLY_MAX_BYTES = env.int("REPLY_MAX_BYTES", 64 * 1024)
 # Largest inbound webhook body accepted (Postmark allows 35 MB mails; base64 in JSON adds a third).
-REPLY_MAX_REQUEST_BYTES = env_int("REPLY_MAX_REQUEST_BYTES", 50 * 1024 * 1024)
+REPLY_MAX_REQUEST_BYTES = env.int("REPLY_MAX_REQUEST_BYTES", 50 * 1024 * 1024)
 # Replies keep PDFs and pictures (scanned letters) up to this size and count, under MEDIA_ROOT/replies.
-REPLY_ATTACHMENT_MAX_BYTES = env_int("REPLY_ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024)
-REPLY_ATTACHMENTS_MAX = env_int("REPLY_ATTACHMENTS_MAX", 5)
-REPLY_RETENTION_DAYS = env_int("REPLY_RETENTION_DAYS", 90)
+REPLY_ATTACHMENT_MAX_BYTES = env.int("REPLY_ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024)
+REPLY_ATTACHMENTS_MAX = env.int("REPLY_ATTACHMENTS_MAX", 5)
+REPLY_RETENTION_DAYS = env.int("REPLY_RETENTION_DAYS", 90)
 # Days after sending before supporters are asked "did the office reply?".
-REPLY_SURVEY_AFTER_DAYS = env_int("REPLY_SURVEY_AFTER_DAYS", 14)
+REPLY_SURVEY_AFTER_DAYS = env.int("REPLY_SURVEY_AFTER_DAYS", 14)
 # Public progress page: seconds its figures are cached; "I called"/"I sent a fax" clicks per IP per hour.
-PROGRESS_CACHE_SECONDS = env_int("PROGRESS_CACHE_SECONDS", 60)
-CALL_LOG_LIMIT_PER_HOUR = env_int("CALL_LOG_LIMIT_PER_HOUR", 10)
+PROGRESS_CACHE_SECONDS = env.int("PROGRESS_CACHE_SECONDS", 60)
+CALL_LOG_LIMIT_PER_HOUR = env.int("CALL_LOG_LIMIT_PER_HOUR", 10)
 
 # How long personal data is kept, in days.
-RETENTION_UNCONFIRMED_DAYS = env_int("RETENTION_UNCONFIRMED_DAYS", 7)
-RETENTION_SUPPORTER_DAYS = env_int("RETENTION_SUPPORTER_DAYS", 30)
+RETENTION_UNCONFIRMED_DAYS = env.int("RETENTION_UNCONFIRMED_DAYS", 7)
+RETENTION_SUPPORTER_DAYS = env.int("RETENTION_SUPPORTER_DAYS", 30)
 # Group batches (printing): signer names are deleted once posted or after this many days.
-RETENTION_SIGNERS_DAYS = env_int("RETENTION_SIGNERS_DAYS", 30)
+RETENTION_SIGNERS_DAYS = env.int("RETENTION_SIGNERS_DAYS", 30)
 # Batch PDFs render in chunks of this many letters across this many worker processes.
-PRINT_BATCH_CHUNK_SIZE = env_int("PRINT_BATCH_CHUNK_SIZE", 60)
-PRINT_BATCH_WORKERS = env_int("PRINT_BATCH_WORKERS", 2)
+PRINT_BATCH_CHUNK_SIZE = env.int("PRINT_BATCH_CHUNK_SIZE", 60)
+PRINT_BATCH_WORKERS = env.int("PRINT_BATCH_WORKERS", 2)
 # Supporter PDFs cost CPU to render: at most this many per IP per RATE_LIMIT_WINDOW_SECONDS.
-RATE_LIMIT_PDFS_PER_IP = env_int("RATE_LIMIT_PDFS_PER_IP", 20)
+RATE_LIMIT_PDFS_PER_IP = env.int("RATE_LIMIT_PDFS_PER_IP", 20)
 CELERY_BEAT_SCHEDULE["printing-signers-expire"] = {"task": "printing.batches_personal_data_expire", "schedule": 3600.0}
 
 # Development mailbox: a folder of .eml files shown at /dev/mailbox/ when DEBUG is on.
 DEV_MAILBOX_DIR = None
 
+# One line per event, UTC timestamps, key=value (LOG_JSON=true for JSON). Celery logs through the same handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "formatters": {"line": {"()": "common.log_format.UtcLineFormatter", "json": env.bool("LOG_JSON", False)}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +12,7 @@ from ..models import Office
 from ..validation import numbers_normalise
 
 
-def formfield_https(db_field, **kwargs):
+def formfield_https(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
     """Web addresses typed without a scheme are https (Django 6's default, chosen now)."""
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
@@ -59,7 +61,7 @@ class OfficeAdminForm(forms.ModelForm):
             field = self.fields["host_country"]
             field.choices = [(code, name) for code, name in field.choices if code in self.scope_codes]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         host = cleaned.get("host_country")
         if host and self.scope_codes is not None and str(host) not in self.scope_codes:
@@ -82,7 +84,7 @@ class OfficeAdminForm(forms.ModelForm):
     def numbers_changed(self) -> bool:
         return bool({"phone", "fax"} & set(self.changed_data))
 
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> Office:
         office = super().save(commit=False)
         if self.cleaned_data.get("numbers_reviewed"):
             office.numbers_need_review, office.numbers_review_note = False, ""

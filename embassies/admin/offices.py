@@ -1,6 +1,11 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -43,26 +48,28 @@ class OfficeAdmin(ImportExportModelAdmin):
         (_("Source and verification"), {"fields": ["source", "source_date", "wikidata_id", "verified_on", "verified_by", "created_at", "updated_at"]}),
     ]  # fmt: skip
 
-    def has_import_permission(self, request):
+    def has_import_permission(self, request: HttpRequest) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
 
-    def has_export_permission(self, request):
+    def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Office]:
         return office_queryset_for_user(user=request.user)
 
-    def get_object(self, request, object_id, from_field=None):
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Office | None:
         office = super().get_object(request, object_id, from_field)
         if office is None and str(object_id).isdigit() and Office.objects.filter(pk=object_id).exists():
             raise PermissionDenied(_("This office is in a country you do not look after."))
         return office
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Office | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"scope_codes": organiser_country_codes(user=request.user)})
 
-    def get_import_resource_kwargs(self, request, **kwargs):
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
         form = kwargs.get("form")
         sending = form.cleaned_data.get("sending_state") if form is not None and hasattr(form, "cleaned_data") else None
         return {
@@ -71,7 +78,7 @@ class OfficeAdmin(ImportExportModelAdmin):
             "sending_country": sending or None,
         }
 
-    def get_confirm_form_initial(self, request, import_form):
+    def get_confirm_form_initial(self, request: HttpRequest, import_form: OfficeImportForm | None) -> dict[str, Any]:
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is None:  # process_import rebuilds the confirm form from the POST alone
             return initial
@@ -88,11 +95,11 @@ class OfficeAdmin(ImportExportModelAdmin):
         return office.email_flagged_at is not None
 
     @admin.action(description=_("Mark verified today"), permissions=["change"])
-    def mark_verified_today(self, request, queryset):
+    def mark_verified_today(self, request: HttpRequest, queryset: QuerySet[Office]) -> None:
         count = offices_mark_verified(offices=queryset, verified_by=request.user.get_username())
         self.message_user(request, ngettext("%d office marked verified.", "%d offices marked verified.", count) % count)
 
     @admin.action(description=_("Clear the email flag (reviewed)"), permissions=["change"])
-    def clear_email_flag(self, request, queryset):
+    def clear_email_flag(self, request: HttpRequest, queryset: QuerySet[Office]) -> None:
         count = offices_email_flag_clear(offices=queryset)
         self.message_user(request, ngettext("%d flag cleared.", "%d flags cleared.", count) % count, messages.SUCCESS)

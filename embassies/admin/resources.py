@@ -1,9 +1,12 @@
 """django-import-export resource: the same parsing, matching and rules as `manage.py import_offices`."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from import_export import fields, resources
+from import_export.instance_loaders import BaseInstanceLoader
 
 from common.spreadsheet import spreadsheet_safe
 
@@ -25,13 +28,13 @@ class OfficeResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
 
-    def __init__(self, scope_codes: list[str] | None = None, sending_country: str | None = None, **kwargs):
+    def __init__(self, scope_codes: list[str] | None = None, sending_country: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.scope_codes = scope_codes
         self.sending_country = sending_country
         self.row_values: dict = {}  # the current row's checked values
 
-    def export_field(self, field, instance, **kwargs):
+    def export_field(self, field: fields.Field, instance: Office, **kwargs: Any) -> Any:
         # The same quoting as the public CSV: an XLSX cell starting with "=" would otherwise be a formula.
         value = super().export_field(field, instance, **kwargs)
         return spreadsheet_safe(value) if isinstance(value, str) else value
@@ -42,7 +45,7 @@ class OfficeResource(resources.ModelResource):
     def dehydrate_active(self, office: Office) -> str:
         return "yes" if office.active else "no"
 
-    def before_import_row(self, row, row_number=None, **kwargs):
+    def before_import_row(self, row: dict[str, Any], row_number: int | None = None, **kwargs: Any) -> None:
         line = (row_number or 0) + 1  # the header is line 1
         values = {CANDIDATE_COLUMNS.get(name, name): str(value or "").strip() for name, value in row.items() if name}
         try:
@@ -59,14 +62,20 @@ class OfficeResource(resources.ModelResource):
             )
         self.row_values = parsed.values
 
-    def get_or_init_instance(self, instance_loader, row):
+    def get_or_init_instance(self, instance_loader: BaseInstanceLoader, row: dict[str, Any]) -> tuple[Office, bool]:
         office = office_match(values=self.row_values)
         if office is not None and self.scope_codes is not None and str(office.host_country) not in self.scope_codes:
             raise ValidationError(_("This row matches an office in a country you do not look after."))
         return (office, False) if office else (Office(), True)
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance: Office, row: dict[str, Any], **kwargs: Any) -> None:
         instance.import_changed, _verification_lost = office_record_assign(office=instance, values=self.row_values)
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
+    def skip_row(
+        self,
+        instance: Office,
+        original: Office,
+        row: dict[str, Any],
+        import_validation_errors: dict[str, Any] | None = None,
+    ) -> bool:
         return not import_validation_errors and not getattr(instance, "import_changed", True)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ..models import Office, OfficeKind
+from .merging import OfficeRecord
 from .rows import OFFICE_FIELDS
 
 # Changing one of these on a verified office means nobody has checked the new facts.
@@ -111,7 +112,7 @@ def source_key(values: dict) -> tuple:
     return (values["sending_country"], values["host_country"], values.get("source", ""))
 
 
-def records_apply(*, records, report: ImportReport) -> None:
+def records_apply(*, records: list[OfficeRecord], report: ImportReport) -> None:
     claimed: dict[int, int] = {}  # office id -> the line that matched it
     sources = Counter(source_key(record.values) for record in records)
     for record in records:

@@ -8,7 +8,7 @@ the file.
 
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -31,7 +31,7 @@ class PdfAssembler:
         self._save_state = self.writer._add_object(_stream(b"q\n"))
         self._restore_and_overlay = self.writer._add_object(_stream(f"Q\nq {OVERLAY_NAME} Do Q\n".encode()))
 
-    def page(self, path: str, index: int):
+    def page(self, path: str, index: int) -> PageObject:
         reader = self._readers.get(path)
         if reader is None:
             reader = self._readers[path] = PdfReader(path)
@@ -91,7 +91,7 @@ def _stream(data: bytes) -> StreamObject:
     return stream
 
 
-def _content_bytes(page) -> bytes:
+def _content_bytes(page: PageObject) -> bytes:
     contents = page["/Contents"].get_object()
     streams = list(contents) if isinstance(contents, ArrayObject) else [contents]
     return b"\n".join(stream.get_object().get_data() for stream in streams)

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -137,7 +138,9 @@ def document_html(
     )
 
 
-def letters_pdf_write(*, letters: Sequence[PrintLetter], target, title: str, language: str, paper: str) -> int:
+def letters_pdf_write(
+    *, letters: Sequence[PrintLetter], target: str | Path | BinaryIO, title: str, language: str, paper: str
+) -> int:
     """A few letters as one tagged PDF (for screen readers too). Returns the page count."""
     html = document_html(title=title, language=language, paper=paper, letters=letters)
     return pdf_engine().write(html=html, target=target, tagged=True)

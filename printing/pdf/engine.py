@@ -3,13 +3,14 @@ are the expensive parts that repeat between documents."""
 
 import logging
 from pathlib import Path
+from typing import BinaryIO
 
 # Set before importing WeasyPrint, which logs its progress (even parsing its own stylesheets) at INFO,
 # and warns for every refused URL.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint import CSS, HTML, Page  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from .fetcher import StaticOnlyFetcher  # noqa: E402
@@ -23,11 +24,11 @@ class PdfEngine:
         self.base_url = stylesheet.parent.as_uri() + "/"
         self.stylesheet = CSS(filename=str(stylesheet), url_fetcher=self.fetcher, font_config=self.font_config)
 
-    def write(self, *, html: str, target, tagged: bool = True) -> int:
+    def write(self, *, html: str, target: str | Path | BinaryIO, tagged: bool = True) -> int:
         """Render one HTML document to target (a path or a binary file); return its page count."""
         return len(self.write_with_layout(html=html, target=target, tagged=tagged))
 
-    def write_with_layout(self, *, html: str, target, tagged: bool = False) -> list[dict]:
+    def write_with_layout(self, *, html: str, target: str | Path | BinaryIO, tagged: bool = False) -> list[dict]:
         """Render, and tell for each page which letter it belongs to (data-letter) and where, if
         anywhere, its empty signature slot is (x, y, width, height in CSS px from the page's corner)."""
         document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
@@ -37,7 +38,7 @@ class PdfEngine:
         return [_page_layout(page) for page in document.pages]
 
 
-def _page_layout(page) -> dict:
+def _page_layout(page: Page) -> dict:
     layout: dict = {"letter": None, "slot": None}
     for box in page._page_box.descendants():
         element = getattr(box, "element", None)

@@ -27,7 +27,7 @@ class StaticOnlyFetcher(URLFetcher):
             return path
         return None
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         path = self.allowed_path(url)
         if path is None:
             self.refused.append(url)

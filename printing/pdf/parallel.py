@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,7 +88,13 @@ def chunks_render(
     return rendered
 
 
-def _chunks_hand_out(*, processes, error_logs, pending: list[int], on_chunk_done) -> dict[int, int]:
+def _chunks_hand_out(
+    *,
+    processes: list[subprocess.Popen[str]],
+    error_logs: list[TextIO],
+    pending: list[int],
+    on_chunk_done: Callable[[int, int], None] | None,
+) -> dict[int, int]:
     """Give each worker the next chunk whenever it is ready; collect page counts as chunks finish."""
     pages_by_chunk: dict[int, int] = {}
     pending = list(reversed(pending))

@@ -166,6 +166,6 @@ def test_a_production_site_without_a_webhook_secret_refuses_to_start(settings, d
     settings.DEBUG = debug
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": secret}
 
-    found = [message for message in checks.run_checks() if message.id == "campaign.E001"]
+    found = [message for message in checks.run_checks() if message.id == "common.E001"]
 
     assert len(found) == errors

@@ -1,6 +1,7 @@
 """Files that come with replies: keep scanned letters (PDF, PNG, JPEG), recognised by their bytes; drop the rest."""
 
 import re
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -46,7 +47,7 @@ def reply_attachments_keep(*, reply: Reply, parts: list) -> int:
     return dropped
 
 
-def reply_attachments_delete(*, replies) -> int:
+def reply_attachments_delete(*, replies: Iterable[Reply]) -> int:
     """Delete the files and rows of these replies' attachments."""
     attachments = list(ReplyAttachment.objects.filter(reply__in=replies))
     for attachment in attachments:

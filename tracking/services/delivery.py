@@ -1,5 +1,6 @@
 """ESP delivery events (delivered, bounced, complained, rejected) applied to the letters they report on."""
 
+import datetime
 import hashlib
 
 from django.db import transaction
@@ -26,7 +27,9 @@ DELIVERED_ONLY_FROM = {LetterStatus.SENDING, LetterStatus.SENT}
 FLAGS_OFFICE = {LetterStatus.BOUNCED, LetterStatus.REJECTED}
 
 
-def webhook_event_key(*, event_id: str | None, event_type: str, message_id: str, timestamp, recipient: str) -> str:
+def webhook_event_key(
+    *, event_id: str | None, event_type: str, message_id: str, timestamp: datetime.datetime | str | None, recipient: str
+) -> str:
     raw = event_id or f"{message_id}|{event_type}|{timestamp}|{recipient}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -36,7 +39,7 @@ def letter_delivery_apply(
     event_type: str,
     message_id: str | None,
     event_id: str | None = None,
-    timestamp=None,
+    timestamp: datetime.datetime | str | None = None,
     recipient: str | None = None,
     description: str | None = None,
     metadata: dict | None = None,

@@ -11,9 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 import nh3
+from anymail.inbound import AnymailInboundMessage
 
 from campaign.models import Campaign, Letter
 from common.mail import mail_send
+from common.queueing import task_queue_on_commit
 from embassies.models import Office
 
 from ..emails import reply_forward_message_build
@@ -51,7 +53,7 @@ def reply_text_extract(*, text: str | None, html_body: str | None) -> str:
     return _BLANK_LINES.sub("\n\n", plain).strip()
 
 
-def _candidate_tokens(message) -> dict[str, str]:
+def _candidate_tokens(message: AnymailInboundMessage) -> dict[str, str]:
     """reply token → the address it came from, for every recipient on the reply domain."""
     addresses = [message.envelope_recipient or ""]
     for header in ("To", "Cc", "Bcc", "Delivered-To"):
@@ -65,7 +67,7 @@ def _candidate_tokens(message) -> dict[str, str]:
     return tokens
 
 
-def reply_is_automatic(message) -> bool:
+def reply_is_automatic(message: AnymailInboundMessage) -> bool:
     """Out-of-office notices and other machine answers (RFC 3834 and the common non-standard headers)."""
     auto_submitted = (message.get("Auto-Submitted") or "no").strip().lower()
     precedence = (message.get("Precedence") or "").strip().lower()
@@ -76,7 +78,7 @@ def reply_is_automatic(message) -> bool:
     )
 
 
-def _letter_match(message) -> tuple[Letter | None, str]:
+def _letter_match(message: AnymailInboundMessage) -> tuple[Letter | None, str]:
     tokens = _candidate_tokens(message)
     if not tokens:
         return None, (message.envelope_recipient or "")[:320]
@@ -87,7 +89,9 @@ def _letter_match(message) -> tuple[Letter | None, str]:
     return None, next(iter(tokens.values()))
 
 
-def reply_receive(*, event_id: str | None, message, received_at: datetime.datetime | None = None) -> Reply:
+def reply_receive(
+    *, event_id: str | None, message: AnymailInboundMessage, received_at: datetime.datetime | None = None
+) -> Reply:
     """Store one inbound message as a Reply. Seen before (same ESP id or Message-ID) → the existing row, unchanged."""
     message_id = (message.get("Message-ID") or "").strip()[:300]
     dedupe_key = (event_id or "").strip()[:200] or (f"message-id:{message_id}"[:200] if message_id else None)
@@ -138,7 +142,7 @@ def reply_receive(*, event_id: str | None, message, received_at: datetime.dateti
 
 
 def _forward_on_commit(reply: Reply) -> None:
-    transaction.on_commit(lambda: reply_forward_task.delay(reply.pk))
+    task_queue_on_commit(reply_forward_task, reply.pk)
 
 
 def reply_forward(*, reply_id: int) -> bool:
@@ -189,7 +193,7 @@ def replies_forward_sweep(*, now: datetime.datetime | None = None) -> int:
         ).values_list("pk", flat=True)
     )
     for reply_id in stranded:
-        transaction.on_commit(lambda reply_id=reply_id: reply_forward_task.delay(reply_id))
+        task_queue_on_commit(reply_forward_task, reply_id)
     return len(stranded)
 
 

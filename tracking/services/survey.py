@@ -7,10 +7,12 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaign.models import Letter, LetterStatus, Submission
 from common.mail import mail_send
+from common.queueing import task_queue_on_commit
 
 from ..emails import survey_message_build
 from ..models import LetterSurvey, SurveyAnswer
@@ -31,7 +33,7 @@ class SurveyOutcome(enum.Enum):
     EXPIRED = "expired"
 
 
-def survey_due_letters(*, now: datetime.datetime | None = None):
+def survey_due_letters(*, now: datetime.datetime | None = None) -> QuerySet[Letter]:
     """Letters sent at least REPLY_SURVEY_AFTER_DAYS ago whose supporter still exists and was not asked yet."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.REPLY_SURVEY_AFTER_DAYS)
     return (
@@ -49,7 +51,7 @@ def surveys_queue_due() -> int:
     """Queue one survey email per submission with letters due for the question."""
     submission_ids = list(survey_due_letters().values_list("submission_id", flat=True).distinct())
     for submission_id in submission_ids:
-        transaction.on_commit(lambda submission_id=submission_id: reply_survey_send_task.delay(submission_id))
+        task_queue_on_commit(reply_survey_send_task, submission_id)
     return len(submission_ids)
 
 

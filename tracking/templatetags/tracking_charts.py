@@ -1,6 +1,10 @@
 """Template tags that draw the progress charts as inline SVG."""
 
+import datetime
+from collections.abc import Sequence
+
 from django import template
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -9,7 +13,7 @@ from django_countries import countries
 from campaign.models import ContactChannel
 
 from ..charts import bar_chart_svg, day_chart_svg, progress_bar_svg
-from ..selectors import CHANNELS
+from ..selectors import CHANNELS, CountryProgress, OfficeProgress
 
 register = template.Library()
 
@@ -25,7 +29,7 @@ def count_for(counts: dict, channel: str) -> int:
 
 
 @register.simple_tag
-def country_chart(country):
+def country_chart(country: CountryProgress) -> SafeString:
     labels = dict(ContactChannel.choices)
     return bar_chart_svg(
         title=_("Contacts with offices in %(country)s, by channel") % {"country": country_name(country.code)},
@@ -34,7 +38,7 @@ def country_chart(country):
 
 
 @register.simple_tag
-def office_bar(office, most_contacts: int):
+def office_bar(office: OfficeProgress, most_contacts: int) -> SafeString:
     label = ngettext(
         "%(count)d contact; the most-contacted office has %(most)d",
         "%(count)d contacts; the most-contacted office has %(most)d",
@@ -44,5 +48,5 @@ def office_bar(office, most_contacts: int):
 
 
 @register.simple_tag
-def day_chart(days):
+def day_chart(days: Sequence[tuple[datetime.date, int]]) -> SafeString:
     return day_chart_svg(title=_("Letters, faxes and calls per day"), days=days)

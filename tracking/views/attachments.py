@@ -2,7 +2,7 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_http_methods
 
 from ..selectors import reply_attachment_get
@@ -11,7 +11,7 @@ from ..selectors import reply_attachment_get
 @require_http_methods(["GET", "HEAD"])
 @staff_member_required
 @permission_required("tracking.view_reply", raise_exception=True)
-def reply_attachment_download(request, attachment_id: int):
+def reply_attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = reply_attachment_get(attachment_id=attachment_id)
     if attachment is None or not attachment.file:
         raise Http404

@@ -1,10 +1,12 @@
 """The organisers' dashboard: figures by campaign, country and dates; letters per day; bounced offices; CSV."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -18,11 +20,11 @@ from ..selectors import CHANNELS, letters_per_day, offices_bounced, progress_com
 DASHBOARD_PERMISSION = "tracking.view_dashboard"
 
 
-def _organiser_only(view):
+def _organiser_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Logged-in staff with the dashboard permission (the Organisers group has it)."""
 
     @wraps(view)
-    def staff_only(request, *args, **kwargs):
+    def staff_only(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_staff:
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -31,7 +33,7 @@ def _organiser_only(view):
     return login_required(checked, login_url="admin:login")
 
 
-def _filter_form(request) -> DashboardFilterForm:
+def _filter_form(request: HttpRequest) -> DashboardFilterForm:
     data = request.GET.copy()
     if "campaign" not in data:
         latest = Campaign.objects.order_by("-created_at").values_list("pk", flat=True).first()
@@ -42,7 +44,7 @@ def _filter_form(request) -> DashboardFilterForm:
 
 @require_http_methods(["GET", "HEAD"])
 @_organiser_only
-def dashboard(request):
+def dashboard(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     context = {
         "form": form,
@@ -66,7 +68,7 @@ def dashboard(request):
 
 @require_http_methods(["GET", "HEAD"])
 @_organiser_only
-def dashboard_csv(request):
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     if not form.is_valid():
         return render(request, "tracking/dashboard.html", {"form": form}, status=400)

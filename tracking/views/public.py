@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaign.models import ContactChannel
+from campaign.models import Campaign, ContactChannel
 from common.abuse import client_ip
+from embassies.models import Office
 
 from ..forms import ContactReportForm
 from ..progress_cache import office_progress_get, progress_for_campaign
@@ -22,7 +23,7 @@ from ..selectors import (
 from ..services import call_log
 
 
-def _campaign_or_404(slug: str):
+def _campaign_or_404(slug: str) -> Campaign:
     campaign = campaign_get_public(slug=slug)
     if campaign is None:
         raise Http404(_("No such campaign."))
@@ -30,7 +31,7 @@ def _campaign_or_404(slug: str):
 
 
 @require_http_methods(["GET", "HEAD"])
-def progress(request, slug: str):
+def progress(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
     figures = progress_for_campaign(campaign=campaign)
     return render(
@@ -46,7 +47,7 @@ def progress(request, slug: str):
     )
 
 
-def _office_page(request, *, campaign, office, status: int = 200):
+def _office_page(request: HttpRequest, *, campaign: Campaign, office: Office, status: int = 200) -> HttpResponse:
     return render(
         request,
         "tracking/office.html",
@@ -62,7 +63,7 @@ def _office_page(request, *, campaign, office, status: int = 200):
     )
 
 
-def _campaign_and_office(slug: str, office_id: int):
+def _campaign_and_office(slug: str, office_id: int) -> tuple[Campaign, Office]:
     campaign = _campaign_or_404(slug)
     office = office_get_for_campaign(campaign=campaign, office_id=office_id)
     if office is None:
@@ -71,13 +72,13 @@ def _campaign_and_office(slug: str, office_id: int):
 
 
 @require_http_methods(["GET", "HEAD"])
-def office_page(request, slug: str, office_id: int):
+def office_page(request: HttpRequest, slug: str, office_id: int) -> HttpResponse:
     campaign, office = _campaign_and_office(slug, office_id)
     return _office_page(request, campaign=campaign, office=office)
 
 
 @require_POST
-def office_contact_report(request, slug: str, office_id: int):
+def office_contact_report(request: HttpRequest, slug: str, office_id: int) -> HttpResponse:
     campaign, office = _campaign_and_office(slug, office_id)
     form = ContactReportForm(request.POST)
     if not form.is_valid():

@@ -1,6 +1,6 @@
 """The "did the embassy reply?" answer links from the survey email."""
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -16,7 +16,7 @@ OUTCOME_STATUS = {
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def survey_answer(request, token: str):
+def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     """One click records the answer; the link works once.
 
     HEAD records nothing: link checkers probe with it.

@@ -2,6 +2,7 @@
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,7 +23,7 @@ DEV_VERIFIER = "dev_bootstrap (sample data, not checked)"
 class Command(BaseCommand):
     help = "Load the sample directory and campaign, and (re)create the organiser login. For development only."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("dev_bootstrap is for development (DEBUG=True) only.")
         call_command("import_offices", str(SAMPLE_DIRECTORY), stdout=self.stdout)

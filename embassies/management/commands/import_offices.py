@@ -1,8 +1,9 @@
 """manage.py import_offices FILE [--dry-run] [--sending-state UA]"""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from embassies.importing import ImportFileInvalid, office_file_import
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         "or Wikidata SPARQL JSON. Safe to run again: matching offices are updated, not duplicated."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
         parser.add_argument(
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             help="ISO code of the sending state (e.g. UA) for files without a sending_country column.",
         )
 
-    def handle(self, *args, file: Path, dry_run: bool, sending_state: str | None, **options):
+    def handle(self, *args: Any, file: Path, dry_run: bool, sending_state: str | None, **options: Any) -> None:
         try:
             content = file.read_bytes()
         except OSError as error:

@@ -1,0 +1,78 @@
+"""System checks that keep a production site from running on development defaults.
+
+The webhook check runs with every command. The others run with `check --deploy` and when a production web
+process or Celery worker starts (config/wsgi.py, config/celery.py): a site that would mail confirmation links
+to 127.0.0.1, send from example.org or collect replies at example.org refuses to start.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.checks import Error, Tags, register, run_checks
+from django.core.exceptions import ImproperlyConfigured
+
+PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net", "localhost", "127.0.0.1")
+
+
+def _placeholder(domain: str) -> bool:
+    domain = domain.lower().rstrip(".")
+    return any(domain == placeholder or domain.endswith("." + placeholder) for placeholder in PLACEHOLDER_DOMAINS)
+
+
+@register()
+def webhook_secret_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[Error]:
+    # Without a secret anymail only warns and accepts every request: anyone could mark letters bounced
+    # and flag offices' addresses. Development (DEBUG) may run without one.
+    if settings.DEBUG or (getattr(settings, "ANYMAIL", {}) or {}).get("WEBHOOK_SECRET"):
+        return []
+    return [
+        Error(
+            "ANYMAIL_WEBHOOK_SECRET is not set, so the ESP's webhooks would accept requests from anyone.",
+            hint="Set ANYMAIL_WEBHOOK_SECRET to 'user:long-random-password' and give the same credentials to the ESP.",
+            id="common.E001",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def deployment_addresses_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[Error]:
+    errors = []
+    site = urlsplit(settings.SITE_URL)
+    if site.scheme != "https" or _placeholder(site.hostname or ""):
+        errors.append(
+            Error(
+                f"SITE_URL is {settings.SITE_URL!r}: links in confirmation emails would not reach this site.",
+                hint="Set SITE_URL to the public https:// address of the site, e.g. https://letters.example-campaign.eu.",
+                id="common.E002",
+            )
+        )
+    if _placeholder(settings.DEFAULT_FROM_EMAIL.rpartition("@")[2]):
+        errors.append(
+            Error(
+                f"DEFAULT_FROM_EMAIL is {settings.DEFAULT_FROM_EMAIL!r}: mail would claim to come from a domain you do not own.",
+                hint="Set DEFAULT_FROM_EMAIL to an address of your campaign's domain, with SPF, DKIM and DMARC for the ESP.",
+                id="common.E003",
+            )
+        )
+    if _placeholder(settings.REPLY_DOMAIN):
+        errors.append(
+            Error(
+                f"REPLY_DOMAIN is {settings.REPLY_DOMAIN!r}: embassies' replies would go to a domain you do not own.",
+                hint="Set REPLY_DOMAIN to a domain whose MX points at your ESP's inbound servers.",
+                id="common.E004",
+            )
+        )
+    return errors
+
+
+def production_settings_enforce() -> None:
+    """Refuse to start a production process whose settings fail a check (deployment checks included)."""
+    if settings.DEBUG:
+        return
+    errors = [message for message in run_checks(include_deployment_checks=True) if message.is_serious()]
+    if errors:
+        details = "; ".join(f"{error.id}: {error.msg}" for error in errors)
+        raise ImproperlyConfigured(f"Refusing to start with these settings: {details}")
