@@ -11,6 +11,7 @@ import pytest
 
 from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus, Submission, WebhookEvent
 from tests.factories import CampaignFactory, VerifiedOfficeFactory
+from tests.postmark_payloads import delivery_event
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +39,10 @@ def sent_letter(db):
 
 
 def delivery(letter, **overrides) -> dict:
-    return {
-        "RecordType": "Delivery",
-        "ServerID": 23,
-        "MessageStream": "outbound",
-        "MessageID": letter.esp_message_id,
-        "Recipient": letter.office.email,
-        "Tag": "letter",
-        "DeliveredAt": "2026-11-24T16:33:54.9070259Z",
-        "Details": "Test delivery webhook details",
-        "Metadata": {"letter_ref": letter.reply_token},
-        **overrides,
-    }
+    event = delivery_event(
+        message_id=letter.esp_message_id, recipient=letter.office.email, letter_ref=letter.reply_token
+    )
+    return {**event, **overrides}
 
 
 def bounce(letter, **overrides) -> dict:

@@ -14,6 +14,7 @@ from django.utils import timezone
 import pytest
 
 from tests.factories import LetterFactory
+from tests.postmark_payloads import POSTMARK_INBOUND
 from tracking.models import Reply, ReplyAttachment, ReplyState
 from tracking.selectors import progress_compute
 from tracking.services import reply_assign, reply_content_purge, reply_discard
@@ -22,48 +23,6 @@ pytestmark = pytest.mark.django_db
 
 WEBHOOK_URL = "/webhooks/anymail/postmark/inbound/"
 GOOD_AUTH = "Basic " + base64.b64encode(b"test:test-webhook-secret").decode()
-
-# Shaped exactly like Postmark's inbound webhook body (https://postmarkapp.com/developer/webhooks/inbound-webhook).
-POSTMARK_INBOUND = {
-    "FromName": "Consulate General of Ukraine in Brno",
-    "MessageStream": "inbound",
-    "From": "gc_cz_brno@mfa.gov.ua",
-    "FromFull": {"Email": "gc_cz_brno@mfa.gov.ua", "Name": "Consulate General of Ukraine in Brno", "MailboxHash": ""},
-    "To": '"Taras Supporter" <TOKEN@reply.example.org>',
-    "ToFull": [{"Email": "TOKEN@reply.example.org", "Name": "Taras Supporter", "MailboxHash": ""}],
-    "Cc": "",
-    "CcFull": [],
-    "Bcc": "",
-    "BccFull": [],
-    "OriginalRecipient": "TOKEN@reply.example.org",
-    "Subject": "Re: A protest against Law No. 13673",
-    "MessageID": "73e6d360-66eb-11e1-8e72-a8904824019b",
-    "ReplyTo": "",
-    "MailboxHash": "",
-    "Date": "Fri, 1 Aug 2026 16:45:32 +0200",
-    "TextBody": "Dear Mr Supporter,\n\nwe have received your letter and passed it on to Kyiv.\n\nRespectfully,\nConsulate",
-    "HtmlBody": "<html><body><p>Dear Mr Supporter,</p><p>we have received your letter.</p></body></html>",
-    "StrippedTextReply": "we have received your letter and passed it on to Kyiv.",
-    "Tag": "",
-    "Headers": [
-        {"Name": "Return-Path", "Value": "<gc_cz_brno@mfa.gov.ua>"},
-        {"Name": "X-Spam-Checker-Version", "Value": "SpamAssassin 3.3.1 (2010-03-16) onrs-ord-pm-inbound1.wildbit.com"},
-        {"Name": "X-Spam-Status", "Value": "No"},
-        {"Name": "X-Spam-Score", "Value": "-0.1"},
-        {"Name": "X-Spam-Tests", "Value": "DKIM_SIGNED,DKIM_VALID,DKIM_VALID_AU,SPF_PASS"},
-        {"Name": "Received-SPF", "Value": "Pass (sender SPF authorized) identity=mailfrom"},
-        {"Name": "MIME-Version", "Value": "1.0"},
-        {"Name": "Message-ID", "Value": "<CAGXpo2WKfxHWZ5UFYCR3H_J9SNMG+5AXUovfEFL6DjWBJSyZaA@mail.mfa.gov.ua>"},
-    ],
-    "Attachments": [
-        {
-            "Name": "answer.pdf",
-            "Content": base64.b64encode(b"%PDF-1.4 not really").decode(),
-            "ContentType": "application/pdf",
-            "ContentLength": 19,
-        }
-    ],
-}
 
 
 def _payload(token: str, **changes) -> dict:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from .test_inbound import GOOD_AUTH, POSTMARK_INBOUND
+from tests.postmark_payloads import POSTMARK_INBOUND
+
+from .test_inbound import GOOD_AUTH
 
 pytestmark = pytest.mark.integration
 
