@@ -42,6 +42,20 @@ def single_line_validate(value: str) -> None:
         raise ValidationError(_("This contains invisible control characters. Please retype it."), code="control")
 
 
+# RFC 5322 dot-atom: what ESPs accept before the @. Quoted local parts ("a b"@x) pass Django's EmailField
+# but the ESP refuses them, which would strand the submission.
+DELIVERABLE_LOCAL_PART = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+
+
+def email_deliverable_validate(value: str) -> None:
+    local_part = value.rpartition("@")[0]
+    if not DELIVERABLE_LOCAL_PART.match(local_part):
+        raise ValidationError(
+            _("Mail services cannot deliver to this address. Please check it, or use another one."),
+            code="undeliverable",
+        )
+
+
 def text_validate(value: str) -> None:
     if CONTROL_CHARACTERS.search(value):
         raise ValidationError(_("This contains invisible control characters. Please retype it."), code="control")
@@ -71,6 +85,7 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
         label=_("Your email"),
         max_length=254,
         required=False,
+        validators=[email_deliverable_validate],
         help_text=_("Only for sending by email: we ask you to confirm, and replies reach you."),
     )
     personal_paragraph = forms.CharField(

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from common.converters import DatabaseIdConverter
 from common.health import healthz
 from tracking.webhooks import InboundReplyWebhookView
+
+register_converter(DatabaseIdConverter, "id")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

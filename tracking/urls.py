@@ -7,8 +7,8 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("survey/<str:token>/", survey.survey_answer, name="survey_answer"),
-    path("replies/attachments/<int:attachment_id>/", attachments.reply_attachment_download, name="reply_attachment"),
+    path("replies/attachments/<id:attachment_id>/", attachments.reply_attachment_download, name="reply_attachment"),
     path("<slug:slug>/", public.progress, name="progress"),
-    path("<slug:slug>/office/<int:office_id>/", public.office_page, name="office"),
-    path("<slug:slug>/office/<int:office_id>/report/", public.office_contact_report, name="office_report"),
+    path("<slug:slug>/office/<id:office_id>/", public.office_page, name="office"),
+    path("<slug:slug>/office/<id:office_id>/report/", public.office_contact_report, name="office_report"),
 ]

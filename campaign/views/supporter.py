@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.abuse import GuardUnavailable, client_ip
+from common.converters import database_id_parse
 from embassies.models import Office
 
 from ..forms import CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PREVIEW, LetterForm
@@ -110,11 +111,12 @@ def _email_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm,
 def _mailto_page(request: HttpRequest, *, campaign: Campaign, form: LetterForm, context: dict) -> HttpResponse:
     """One mailto: link per office. The posted letter only passes through; "I sent it" counts anonymously."""
     offices_by_id = {office.pk: office for office in form.cleaned_data["offices"] if office.email}
-    marked = {int(value) for value in request.POST.getlist("marked") if value.isdigit() and int(value) in offices_by_id}
+    marked = {database_id_parse(value) for value in request.POST.getlist("marked")} & set(offices_by_id)
     notice = ""
     mark = request.POST.get("mark_sent", "")
-    if mark.isdigit() and int(mark) in offices_by_id and int(mark) not in marked:
-        office = offices_by_id[int(mark)]
+    mark_id = database_id_parse(mark)
+    if mark_id in offices_by_id and mark_id not in marked:
+        office = offices_by_id[mark_id]
         if mailto_sent_mark(campaign=campaign, office=office, client_ip=client_ip(request)):
             notice = _("Thank you. Your letter to %(office)s is counted, anonymously.") % {"office": office.name}
         else:
