@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
+
+from .converters import DatabaseIdConverter
 
 
 class CommonConfig(AppConfig):
@@ -13,3 +16,5 @@ class CommonConfig(AppConfig):
 
         # One receiver for every app: each AppConfig lists its own `organiser_permissions`.
         post_migrate.connect(organiser_permissions_grant, dispatch_uid="common.organiser_permissions")
+        # `<id:office_id>` in every app's URLs: registered once, before any URLconf is read.
+        register_converter(DatabaseIdConverter, "id")

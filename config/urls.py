@@ -1,12 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
-from common.converters import DatabaseIdConverter
 from common.health import healthz
 from tracking.webhooks import InboundReplyWebhookView
-
-register_converter(DatabaseIdConverter, "id")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
