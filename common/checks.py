@@ -13,7 +13,9 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import Error, Tags, register, run_checks
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 
+SECRET_KEY_MIN_LENGTH = 50
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net", "localhost", "127.0.0.1")
 
 
@@ -63,6 +65,38 @@ def deployment_addresses_check(app_configs: Sequence[AppConfig] | None = None, *
                 f"REPLY_DOMAIN is {settings.REPLY_DOMAIN!r}: embassies' replies would go to a domain you do not own.",
                 hint="Set REPLY_DOMAIN to a domain whose MX points at your ESP's inbound servers.",
                 id="common.E004",
+            )
+        )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def deployment_secrets_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[Error]:
+    errors = []
+    if len(settings.SECRET_KEY) < SECRET_KEY_MIN_LENGTH or settings.SECRET_KEY.startswith("insecure-"):
+        errors.append(
+            Error(
+                "DJANGO_SECRET_KEY is short or a development key: it signs confirmation links and keys the "
+                "duplicate-letter check.",
+                hint='Generate one: python3 -c "import secrets; print(secrets.token_urlsafe(50))". Back it up.',
+                id="common.E005",
+            )
+        )
+    if "postmark" in settings.EMAIL_BACKEND.lower() and not settings.ANYMAIL.get("POSTMARK_SERVER_TOKEN"):
+        errors.append(
+            Error(
+                "POSTMARK_SERVER_TOKEN is empty: every letter and confirmation would fail at the ESP.",
+                hint="Copy the server API token from your Postmark server's API Tokens page.",
+                id="common.E006",
+            )
+        )
+    site_host = urlsplit(settings.SITE_URL).hostname or ""
+    if site_host and not validate_host(site_host, settings.ALLOWED_HOSTS):
+        errors.append(
+            Error(
+                f"DJANGO_ALLOWED_HOSTS does not include {site_host!r}, the host of SITE_URL: every request would be refused.",
+                hint=f"Add {site_host} to DJANGO_ALLOWED_HOSTS (comma-separated).",
+                id="common.E007",
             )
         )
     return errors

@@ -26,6 +26,7 @@ COMPLETE_PRODUCTION = {
     "DEFAULT_FROM_EMAIL": "letters@campaign.test",
     "REPLY_DOMAIN": "reply.campaign.test",
     "ANYMAIL_WEBHOOK_SECRET": "postmark:" + secrets.token_urlsafe(24),
+    "POSTMARK_SERVER_TOKEN": "a-server-token",
 }
 
 
@@ -48,13 +49,25 @@ def test_production_settings_with_a_complete_environment_pass_the_deploy_check()
 
 @pytest.mark.parametrize(
     ("left_out", "check_id"),
-    [("SITE_URL", "common.E002"), ("DEFAULT_FROM_EMAIL", "common.E003"), ("REPLY_DOMAIN", "common.E004")],
+    [
+        ("SITE_URL", "common.E002"),
+        ("DEFAULT_FROM_EMAIL", "common.E003"),
+        ("REPLY_DOMAIN", "common.E004"),
+        ("POSTMARK_SERVER_TOKEN", "common.E006"),
+        ("DJANGO_ALLOWED_HOSTS", "common.E007"),
+    ],
 )
 def test_a_production_default_left_in_place_fails_the_deploy_check(left_out, check_id):
     environment = {key: value for key, value in COMPLETE_PRODUCTION.items() if key != left_out}
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=environment)
     assert result.returncode != 0
     assert check_id in result.stderr + result.stdout
+
+
+def test_a_short_secret_key_fails_the_deploy_check():
+    result = manage("check", "--deploy", env={**COMPLETE_PRODUCTION, "DJANGO_SECRET_KEY": "too-short"})
+    assert result.returncode != 0
+    assert "common.E005" in result.stderr + result.stdout
 
 
 def test_a_command_without_settings_never_runs_the_development_settings():
@@ -78,6 +91,7 @@ def test_production_processes_refuse_to_start_on_defaults(settings):
         production_settings_enforce()
 
     settings.SITE_URL = "https://letters.campaign.test"
+    settings.SECRET_KEY = secrets.token_urlsafe(50)
     settings.DEFAULT_FROM_EMAIL = "letters@campaign.test"
     settings.REPLY_DOMAIN = "reply.campaign.test"
     production_settings_enforce()

@@ -9,7 +9,7 @@ from django.utils import timezone
 import pytest
 from anymail.backends.test import EmailBackend as AnymailTestBackend
 
-from campaign.models import LetterStatus
+from campaign.models import LetterStatus, Submission
 from common.permissions import ORGANISERS_GROUP
 from embassies.services import organiser_scope_set
 from tests.campaign.esp_backends import esp_error
@@ -84,6 +84,25 @@ def test_a_forward_whose_worker_died_is_swept_and_sent(reply, django_capture_on_
     reply.refresh_from_db()
     assert reply.forwarded_at is not None
     assert len(mail.outbox) == 1
+    assert replies_forward_sweep() == 0
+
+
+def test_a_reply_never_handed_to_a_worker_is_swept_and_sent(reply, django_capture_on_commit_callbacks):
+    """The broker was down when the reply came in: no task, no claim."""
+    received = timezone.now() - FORWARD_CLAIM_STALE_AFTER - datetime.timedelta(minutes=1)
+    Reply.objects.filter(pk=reply.pk).update(received_at=received)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert replies_forward_sweep() == 1
+
+    assert len(forwards_to(reply.letter.submission.email)) == 1
+
+
+def test_replies_of_erased_supporters_are_not_swept(reply):
+    stale = timezone.now() - FORWARD_CLAIM_STALE_AFTER - datetime.timedelta(minutes=1)
+    Reply.objects.filter(pk=reply.pk).update(received_at=stale)
+    Submission.objects.filter(pk=reply.letter.submission_id).update(erased_at=timezone.now(), email="")
+
     assert replies_forward_sweep() == 0
 
 

@@ -181,13 +181,15 @@ def reply_forward(*, reply_id: int) -> bool:
 
 
 def replies_forward_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Queue again the forwards whose worker stopped after claiming them. Returns how many."""
+    """Queue again the forwards that are stranded: claimed by a worker that stopped, or never handed to a
+    worker at all (the broker was down when the reply came in). Returns how many."""
     stale_before = (now or timezone.now()) - FORWARD_CLAIM_STALE_AFTER
     stranded = list(
         Reply.objects.filter(
+            Q(forward_claimed_at__lt=stale_before) | Q(forward_claimed_at__isnull=True, received_at__lt=stale_before),
             forwarded_at__isnull=True,
-            forward_claimed_at__lt=stale_before,
             letter__isnull=False,
+            letter__submission__erased_at__isnull=True,
             state__in=COUNTED_REPLY_STATES,
             content_erased_at__isnull=True,
         ).values_list("pk", flat=True)
