@@ -42,8 +42,22 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server that scripts/with_postgres.py starts
+# (and deletes) around the run; the real-worker tests get databases of their own on it.
 test: system-packages-test $(VENV)/.dev-installed compile-messages lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/with_postgres.py $(VENV)/bin/pytest
+
+# Only the PostgreSQL pass; pytest arguments in ARGS, e.g. make test-postgres ARGS="-x tests/campaign".
+.PHONY: test-postgres
+test-postgres: system-packages-test $(VENV)/.dev-installed compile-messages
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/with_postgres.py $(VENV)/bin/pytest $(ARGS)
+
+# One letter end to end through gunicorn, a Celery worker and beat on the production settings, PostgreSQL and
+# Redis, with a local stand-in for the ESP (scripts/smoke.py). CI runs it after `make test`.
+.PHONY: smoke
+smoke: system-packages-test $(VENV)/.dev-installed compile-messages
+	$(PY) scripts/with_postgres.py $(PY) scripts/smoke.py
 
 bench: system-packages-run $(VENV)/.installed
 	$(PY) bench/pdf_batch.py

@@ -7,20 +7,21 @@ with a Celery worker in other processes (tests marked `integration`).
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from django.core.cache import cache
+from django.db import connections
 from django.utils import translation
 
 import pytest
 import redis
 from playwright.sync_api import sync_playwright
 
+from tests.databases import postgres_database_create, postgres_database_drop, postgres_server_url
 from tests.factories import CampaignFactory, LetterTemplateFactory
+from tests.processes import free_port, processes_stop, wait_for
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -105,33 +106,17 @@ def page(chromium, monkeypatch):
     )
     yield context.new_page()
     context.close()
+    _connections_close_outside_transactions()
     assert requests_elsewhere == []
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
-
-
-def processes_stop(*processes: subprocess.Popen) -> None:
-    for process in processes:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+def _connections_close_outside_transactions() -> None:
+    """Under Playwright's sync API the test body's ORM calls run in a contextvars context of their own, so they open
+    database connections pytest-django never sees: close them (not one a test transaction still needs), or
+    PostgreSQL refuses to drop the test database at the end of the run ("being accessed by other users")."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -174,19 +159,29 @@ def redis_url(tmp_path_factory):
 
 @pytest.fixture
 def django_with_worker(tmp_path, redis_url):
-    """Start the project with the dev settings in other processes: a migrated file database and a Celery worker.
+    """Start the project with the dev settings in other processes: a migrated database and a Celery worker.
 
     `django_with_worker(pool=..., **environment)` returns `shell(code) -> str`, which runs the code in
     `manage.py shell` against the same database and gives back what it printed. Media and mail stay in tmp_path.
+    The database is a file in tmp_path, or, when the run is on PostgreSQL, a database of the test's own there.
     """
     workers = []
+    server_url = postgres_server_url()
+    databases = []
+
+    def database_url() -> str:
+        if server_url is None:
+            return f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        if not databases:
+            databases.append(postgres_database_create(server_url=server_url, prefix="worker"))
+        return databases[0]
 
     def start(*, pool: str, **environment: str):
         redis.Redis.from_url(redis_url).flushdb()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": redis_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
@@ -223,3 +218,5 @@ def django_with_worker(tmp_path, redis_url):
 
     yield start
     processes_stop(*workers)
+    for url in databases:
+        postgres_database_drop(server_url=server_url, url=url)

@@ -15,7 +15,7 @@ from common.abuse import GuardUnavailable, rate_limit_hit
 from common.cache import CacheUnavailable
 from common.queueing import task_queue_now
 from config.celery import app
-from tests.conftest import free_port, processes_stop, wait_for
+from tests.processes import free_port, processes_stop, wait_for
 
 from .conftest import confirm_link
 

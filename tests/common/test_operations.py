@@ -16,7 +16,8 @@ import pytest
 from common.checks import production_settings_enforce
 from common.health import health_report
 from common.log_format import UtcLineFormatter
-from tests.conftest import REPOSITORY, free_port
+from tests.conftest import REPOSITORY
+from tests.processes import free_port
 
 COMPLETE_PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.prod",

@@ -1,5 +1,8 @@
-"""Real services for the integration tests: a fake Postmark, Celery workers, a shared SQLite file.
+"""Real services for the integration tests: a fake Postmark, Celery workers, a database every process shares.
 
+The database: a SQLite file (copied from a migrated template) when the run is on SQLite; a PostgreSQL database
+(CREATE DATABASE … TEMPLATE a migrated one) when the run's DATABASE_URL names PostgreSQL, as in `make test`'s
+second pass. Either way each test has its own, migrated once per module, deleted after the test.
 redis-server (`redis_url`) comes from tests/conftest.py.
 """
 
@@ -14,10 +17,64 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.databases import postgres_database_create, postgres_database_drop, postgres_rows, postgres_server_url
+
 from .fake_postmark import FakePostmark
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CELERY = REPO / ".venv" / "bin" / "celery"
+LETTERS_QUERY = "SELECT reply_token, status, attempts FROM campaign_letter"
+
+
+class SqliteFile:
+    """A SQLite file every process opens (WAL, busy timeout: config/settings/integration.py)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def environment(self) -> dict[str, str]:
+        return {"INTEGRATION_DB": str(self.path)}
+
+    def copy(self, folder: Path) -> "SqliteFile":
+        path = folder / "db.sqlite3"
+        shutil.copy(self.path, path)
+        return SqliteFile(path)
+
+    def rows(self, query: str) -> list[tuple]:
+        with sqlite3.connect(self.path, timeout=30) as connection:
+            return connection.execute(query).fetchall()
+
+    def drop(self) -> None:
+        """The file goes with the test's tmp_path."""
+
+
+class PostgresDatabase:
+    """A database of its own on the run's PostgreSQL server (scripts/with_postgres.py), which every process opens."""
+
+    def __init__(self, *, server_url: str, url: str):
+        self.server_url = server_url
+        self.url = url
+
+    @classmethod
+    def create(cls, *, server_url: str, template: "PostgresDatabase | None" = None) -> "PostgresDatabase":
+        url = postgres_database_create(
+            server_url=server_url,
+            prefix="integration_template" if template is None else "integration",
+            template_url=None if template is None else template.url,
+        )
+        return cls(server_url=server_url, url=url)
+
+    def environment(self) -> dict[str, str]:
+        return {"DATABASE_URL": self.url}
+
+    def copy(self, folder: Path) -> "PostgresDatabase":
+        return PostgresDatabase.create(server_url=self.server_url, template=self)
+
+    def rows(self, query: str) -> list[tuple]:
+        return postgres_rows(self.url, query)
+
+    def drop(self) -> None:
+        postgres_database_drop(server_url=self.server_url, url=self.url)
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +85,10 @@ def esp():
 
 
 class Stack:
-    """One test's world: its SQLite file, the environment every process shares, the workers it started."""
+    """One test's world: its database, the environment every process shares, the workers it started."""
 
-    def __init__(self, *, db_path: Path, env: dict, logdir: Path, redis_url: str):
-        self.db_path = db_path
+    def __init__(self, *, database: SqliteFile | PostgresDatabase, env: dict, logdir: Path, redis_url: str):
+        self.database = database
         self.env = env
         self.logdir = logdir
         self.redis_url = redis_url
@@ -91,10 +148,8 @@ class Stack:
                     process.wait(timeout=5)
 
     def letters(self) -> dict[str, tuple[str, int]]:
-        """reply_token → (status, attempts), read straight from the shared file."""
-        with sqlite3.connect(self.db_path, timeout=30) as connection:
-            rows = connection.execute("SELECT reply_token, status, attempts FROM campaign_letter").fetchall()
-        return {token: (status, attempts) for token, status, attempts in rows}
+        """reply_token → (status, attempts), read straight from the shared database."""
+        return {token: (status, attempts) for token, status, attempts in self.database.rows(LETTERS_QUERY)}
 
     def worker_logs(self) -> str:
         return "\n".join(path.read_text(errors="replace")[-4000:] for path in sorted(self.logdir.glob("*.log")))
@@ -102,44 +157,57 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def migrated_db(tmp_path_factory, redis_url, esp):
-    """Migrate once; every test copies the file."""
-    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
-    env = integration_env(db_path=path, redis_url=redis_url, esp=esp)
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.integration.driver", "migrate"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return path
+    """Migrate once per module; every test gets a copy."""
+    folder = tmp_path_factory.mktemp("db")
+    server_url = postgres_server_url()
+    if server_url:
+        template = PostgresDatabase.create(server_url=server_url)
+    else:
+        template = SqliteFile(folder / "template.sqlite3")
+    env = integration_env(database=template, folder=folder, redis_url=redis_url, esp=esp)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.integration.driver", "migrate"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        yield template
+    finally:
+        template.drop()
 
 
-def integration_env(*, db_path: Path, redis_url: str, esp: FakePostmark) -> dict:
+def integration_env(
+    *, database: SqliteFile | PostgresDatabase, folder: Path, redis_url: str, esp: FakePostmark
+) -> dict:
+    inherited = {key: value for key, value in os.environ.items() if key not in ("INTEGRATION_DB", "DATABASE_URL")}
     return {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "config.settings.integration",
-        "INTEGRATION_DB": str(db_path),
+        **database.environment(),
         "CELERY_BROKER_URL": redis_url,
         "POSTMARK_API_URL": esp.url,
-        "DJANGO_MEDIA_ROOT": str(db_path.parent / "media"),
+        "DJANGO_MEDIA_ROOT": str(folder / "media"),
         "PYTHONUNBUFFERED": "1",
     }
 
 
 @pytest.fixture
 def stack(tmp_path, migrated_db, redis_url, esp):
-    db_path = tmp_path / "db.sqlite3"
-    shutil.copy(migrated_db, db_path)
-    redis.Redis.from_url(redis_url).flushdb()
-    esp.reset()
+    database = migrated_db.copy(tmp_path)
     world = Stack(
-        db_path=db_path,
-        env=integration_env(db_path=db_path, redis_url=redis_url, esp=esp),
+        database=database,
+        env=integration_env(database=database, folder=tmp_path, redis_url=redis_url, esp=esp),
         logdir=tmp_path,
         redis_url=redis_url,
     )
-    yield world
-    world.worker_stop_all()
+    try:
+        redis.Redis.from_url(redis_url).flushdb()
+        esp.reset()
+        yield world
+    finally:
+        world.worker_stop_all()
+        database.drop()

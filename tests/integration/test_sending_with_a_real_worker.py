@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import wait_for
+from tests.processes import wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -89,7 +89,7 @@ def _organisers_notify(*, office: Office, reason: str) -> None:
 
 
 def _letter_for_event(*, message_id: str | None, metadata: dict) -> Letter | None:
-    letters = Letter.objects.select_for_update().select_related("office", "campaign")
+    letters = Letter.objects.select_for_update(of=("self",)).select_related("office", "campaign")
     if message_id:
         letter = letters.filter(esp_message_id=message_id).first()
         if letter is not None:
