@@ -3,16 +3,14 @@
 Each email is a MailIntent, declared once in its app's `emails.py` with a template name:
 `<name>_subject.txt` and `<name>.txt` are required, `<name>.html` is added where it exists. Text parts are
 rendered without HTML escaping; the HTML part is escaped as usual. Intents render in the language they are
-given and carry the tool's defaults: tagged, no open or click tracking. `mail_send_on_commit` sends only
-after the surrounding transaction commits, so no mail leaves for data that was rolled back or while a row
-lock is held.
+given and carry the tool's defaults: tagged, no open or click tracking. Callers send from a task, or
+from transaction.on_commit, so no mail leaves for data that was rolled back or while a row lock is held.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 
-from django.db import transaction
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import translation
@@ -100,10 +98,6 @@ def mail_send(message: AnymailMessage) -> AnymailMessage:
     """Send now, through the configured backend (anymail's code paths). Callers outside a transaction only."""
     message.send()
     return message
-
-
-def mail_send_on_commit(message: AnymailMessage) -> None:
-    transaction.on_commit(lambda: mail_send(message))
 
 
 def _text_render(name: str, context: dict) -> str:

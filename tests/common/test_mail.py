@@ -4,7 +4,6 @@ import ast
 import email.utils
 from pathlib import Path
 
-from django.core import mail
 from django.template.loader import get_template
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 import campaign.emails
 import tracking.emails
 from campaign.models import LetterStatus
-from common.mail import MAIL_INTENTS, address_format, display_name_sanitise, mail_send, mail_send_on_commit
+from common.mail import MAIL_INTENTS, address_format, display_name_sanitise, mail_send
 from tests.factories import CampaignFactory, LetterFactory, SubmissionFactory, VerifiedOfficeFactory
 from tracking.models import LetterSurvey, Reply, ReplyState
 
@@ -121,18 +120,6 @@ def test_supporter_emails_are_in_the_supporter_language():
 
     assert message.subject != "Did the embassy reply?"
     assert "This is the only time we ask." not in message.body
-
-
-def test_mail_waits_for_the_commit(django_capture_on_commit_callbacks, letter):
-    message = campaign.emails.confirmation_message_build(submission=letter.submission, token="t", language="en")
-    mail.outbox = []
-
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        mail_send_on_commit(message)
-        assert mail.outbox == []
-
-    assert len(callbacks) == 1
-    assert [sent.to for sent in mail.outbox] == [[letter.submission.email]]
 
 
 def test_mail_send_goes_through_anymail(letter):

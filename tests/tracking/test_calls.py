@@ -1,5 +1,7 @@
 """The office page: numbers, call script, and anonymous "I called" / "I sent a fax" counts with a rate limit."""
 
+import datetime
+
 from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
@@ -114,6 +116,19 @@ def test_a_closed_campaign_counts_no_more_calls(client, campaign, tracked_office
     assert 'value="call"' not in page and "calls and faxes are no longer counted" in page
     assert response.status_code == 400
     assert "calls and faxes are no longer counted" in response.content.decode()
+    assert ContactEvent.objects.count() == 0
+
+
+def test_a_campaign_past_its_end_date_counts_no_more_calls(client, campaign, tracked_offices):
+    campaign.starts_on = datetime.date.today() - datetime.timedelta(days=30)
+    campaign.ends_on = datetime.date.today() - datetime.timedelta(days=1)
+    campaign.save()
+
+    page = client.get(_office_url(campaign, tracked_offices["brno"])).content.decode()
+    response = client.post(_report_url(campaign, tracked_offices["brno"]), {"channel": "call"})
+
+    assert 'value="call"' not in page and "calls and faxes are no longer counted" in page
+    assert response.status_code == 400
     assert ContactEvent.objects.count() == 0
 
 

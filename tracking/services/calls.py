@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, ContactChannel
+from campaign.selectors import campaign_is_open
 from campaign.services import contact_record
 from common.abuse import rate_limit_hit
 from embassies.models import Office
@@ -15,7 +16,7 @@ SELF_REPORTED_CHANNELS = (ContactChannel.CALL, ContactChannel.FAX)
 def call_log_refusal(*, campaign: Campaign, office: Office, channel: str) -> str:
     """Why this report cannot be counted at all, or "" when it can. A closed campaign counts nothing new,
     and a call or fax to a number the office does not have would only inflate the figures."""
-    if not campaign.is_open:
+    if not campaign_is_open(campaign=campaign):
         return _("This campaign is closed; calls and faxes are no longer counted.")
     if channel == ContactChannel.CALL and not office.phone:
         return _("No phone number is listed for this office.")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign.models import Campaign, ContactChannel
+from campaign.selectors import campaign_is_open
 from common.abuse import client_ip
 from embassies.models import Office
 
@@ -56,6 +57,7 @@ def _office_page(request: HttpRequest, *, campaign: Campaign, office: Office, st
             "office": office,
             "figures": office_progress_get(campaign=campaign, office=office),
             "call_script": call_script_for(campaign=campaign),
+            "counts_open": campaign_is_open(campaign=campaign),
             "channels": CHANNELS,
             "channel_labels": dict(ContactChannel.choices),
         },
