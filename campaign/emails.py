@@ -6,7 +6,7 @@ the supporter's emails leave through their tasks, after the submission was commi
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from anymail.message import AnymailMessage
 
@@ -15,6 +15,7 @@ from common.mail import address_format, mail_intent
 from .esp import LETTER_REF_METADATA
 from .models import Campaign, Letter, ReplyCapture, Submission
 from .rendering import RenderedLetter, letter_render
+from .selectors import campaign_localised
 
 LETTER = mail_intent("campaign/emails/letter", tag="letter")
 CONFIRMATION = mail_intent("campaign/emails/confirmation", tag="confirmation")
@@ -23,6 +24,12 @@ COPY = mail_intent("campaign/emails/copy", tag="copy")
 
 def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+def site_url_reverse(viewname: str, *, args: list, language: str) -> str:
+    """A link in an email opens the page in the reader's language (/cs/…)."""
+    with translation.override(language):
+        return site_url(reverse(viewname, args=args))
 
 
 def letter_reply_address(letter: Letter) -> str:
@@ -70,13 +77,15 @@ def confirmation_message_build(*, submission: Submission, token: str, language: 
     letters = submission.letters.select_related("office").order_by("office__kind", "office__city")
     return CONFIRMATION.build(
         to=[submission.email],
-        from_email=campaign_sender(submission.campaign),
+        from_email=campaign_sender(submission.campaign, language=language),
         language=language,
         context={
             "submission": submission,
-            "campaign": submission.campaign,
+            "campaign": campaign_localised(campaign=submission.campaign, language=language),
             "offices": [letter.office for letter in letters],
-            "confirm_url": site_url(reverse("campaign:submission_confirm", args=[submission.campaign.slug, token])),
+            "confirm_url": site_url_reverse(
+                "campaign:submission_confirm", args=[submission.campaign.slug, token], language=language
+            ),
             "valid_hours": settings.CONFIRMATION_MAX_AGE_HOURS,
             "retention_days": settings.RETENTION_UNCONFIRMED_DAYS,
         },
@@ -89,17 +98,22 @@ def copy_message_build(*, submission: Submission, token: str, language: str, clo
         return None
     return COPY.build(
         to=[submission.email],
-        from_email=campaign_sender(submission.campaign),
+        from_email=campaign_sender(submission.campaign, language=language),
         language=language,
         context={
             "offices": [letter.office for letter in letters],
             "letter": letter_rendered(letters[0], closing=closing),
             "first_office": letters[0].office,
-            "status_url": site_url(reverse("campaign:letter_status", args=[submission.campaign.slug, token])),
+            "status_url": site_url_reverse(
+                "campaign:letter_status", args=[submission.campaign.slug, token], language=language
+            ),
         },
     )
 
 
-def campaign_sender(campaign: Campaign) -> str:
-    """The campaign's address, named after the campaign: how every email to a supporter is signed."""
-    return address_format(name=campaign.title, email=campaign.from_email)
+def campaign_sender(campaign: Campaign, *, language: str) -> str:
+    """The campaign's address, named after the campaign in the reader's language: how every email to a supporter
+    is signed."""
+    return address_format(
+        name=campaign_localised(campaign=campaign, language=language).title, email=campaign.from_email
+    )

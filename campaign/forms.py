@@ -1,5 +1,6 @@
 """The supporter's letter form, shared by every channel (email, mailto, print)."""
 
+import datetime
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -10,10 +11,11 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from common.abuse import AbuseGuardFormMixin
+from common.converters import database_id_parse
 from embassies.models import Office, OfficeKind
 
-from .models import Campaign
-from .rendering import template_placeholders_validate
+from .models import Campaign, LetterTemplate
+from .rendering import RenderedLetter, letter_language_default, letter_render
 from .selectors import letter_offices_already_written, office_queryset_for_letter
 from .senders import sender_hash_for
 
@@ -25,8 +27,6 @@ CHANNELS = {CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PRINT, CHANNEL_PREVIEW}
 
 NAME_MAX = 100
 CITY_MAX = 100
-SUBJECT_MAX = 200
-BODY_MAX = 8000
 PERSONAL_PARAGRAPH_MAX = 2000
 MAX_OFFICES = 50
 
@@ -66,14 +66,32 @@ class OfficeChoiceField(forms.ModelMultipleChoiceField):
         return f"{office.name}, {office.city}"
 
 
+def language_label(code: str) -> str:
+    """A language's name in the interface language, with its own name beside it: "Czech (čeština)"."""
+    try:
+        info = translation.get_language_info(code)
+    except KeyError:
+        return code
+    translated, local = str(info["name_translated"]), info["name_local"]
+    return translated if translated == local else f"{translated} ({local})"
+
+
 class LetterForm(AbuseGuardFormMixin, forms.Form):
+    """The supporter writes their own parts; the letter itself is the campaign's text in the chosen language."""
+
     offices = OfficeChoiceField(
         queryset=Office.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Offices"),
         error_messages={"required": _("Choose at least one office.")},
     )
-    language = forms.ChoiceField(label=_("Language of the letter"))
+    language = forms.ChoiceField(
+        label=_("Language of the letter"),
+        error_messages={
+            "required": _("Choose the language of the letter."),
+            "invalid_choice": _("The campaign has no letter in this language. Choose one from the list."),
+        },
+    )
     name = forms.CharField(
         label=_("Your name"),
         max_length=NAME_MAX,
@@ -94,17 +112,9 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
         required=False,
         validators=[text_validate],
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Say why this matters to you. Identical letters get filtered as spam; yours will not."),
-    )
-    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX, validators=[single_line_validate])
-    body = forms.CharField(
-        label=_("Letter"),
-        max_length=BODY_MAX,
-        validators=[text_validate],
-        widget=forms.Textarea(attrs={"rows": 18}),
         help_text=_(
-            "You may edit it. These placeholders are filled in for each office: {salutation}, {host_country}, "
-            "{supporter_name}, {supporter_city}, {date}."
+            "Say why this matters to you. They follow the letter's last paragraph. "
+            "Identical letters get filtered as spam; yours will not."
         ),
     )
     send_copy = forms.BooleanField(label=_("Send me a copy"), required=False)
@@ -125,32 +135,72 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
         self.host_country = host_country.upper()
         self.channel = channel
         self.templates = {template.language: template for template in campaign.templates.all()}
-        self.fields["language"].choices = [
-            (template.language, template.get_language_display()) for template in self.templates.values()
-        ]
+        self.fields["language"].choices = sorted(
+            ((code, language_label(code)) for code in self.templates), key=lambda choice: choice[1].casefold()
+        )
         queryset = office_queryset_for_letter(campaign=campaign, host_country=self.host_country)
         self.fields["offices"].queryset = queryset
         self.fields["email"].required = channel == CHANNEL_EMAIL
+        self.office_list = list(queryset)
         if not self.is_bound:
-            self._initial_fill(list(queryset))
+            self._initial_fill()
         self.abuse_guard_fields_add(proof_of_work=channel == CHANNEL_EMAIL)
 
-    def _initial_fill(self, offices: list[Office]) -> None:
+    def _initial_fill(self) -> None:
         # Pre-checked: embassy and consulates the campaign can email. Honorary consulates are optional, and
         # unverified offices would make "Send by email" fail; supporters tick them for print or mailto.
         self.initial.setdefault(
             "offices",
             [
                 office.pk
-                for office in offices
+                for office in self.office_list
                 if office.kind != OfficeKind.HONORARY_CONSULATE and office.can_receive_email
             ],
         )
-        template = self.templates.get(self.initial.get("language")) or next(iter(self.templates.values()), None)
-        if template is not None:
-            self.initial.setdefault("language", template.language)
-            self.initial.setdefault("subject", template.subject)
-            self.initial.setdefault("body", template.body)
+        if self.initial.get("language") not in self.templates:
+            self.initial["language"] = letter_language_default(
+                available=sorted(self.templates),
+                interface_language=translation.get_language() or "",
+                offices=self.chosen_offices(),
+            )
+
+    def chosen_offices(self) -> list[Office]:
+        """The ticked offices as the page shows them, valid or not yet."""
+        if self.is_bound:
+            raw = self.data.getlist("offices") if hasattr(self.data, "getlist") else self.data.get("offices") or []
+            wanted = {database_id_parse(value) for value in raw}
+        else:
+            wanted = {database_id_parse(str(value)) for value in self.initial.get("offices") or []}
+        return [office for office in self.office_list if office.pk in wanted]
+
+    def chosen_template(self) -> LetterTemplate | None:
+        """The letter text the page shows: the chosen language's, or the default's."""
+        language = self.data.get("language") if self.is_bound else self.initial.get("language")
+        if language not in self.templates:
+            language = letter_language_default(
+                available=sorted(self.templates),
+                interface_language=translation.get_language() or "",
+                offices=self.chosen_offices(),
+            )
+        return self.templates.get(language)
+
+    def sample_letter(self, *, on_date: datetime.date) -> RenderedLetter | None:
+        """The letter as the first chosen office would read it: the supporter sees text, never placeholders."""
+        template = self.chosen_template()
+        offices = self.chosen_offices() or self.office_list[:1]
+        if template is None or not offices:
+            return None
+        source = self.data if self.is_bound else self.initial
+        return letter_render(
+            subject=template.subject,
+            body=template.body,
+            closing=template.closing,
+            office=offices[0],
+            language=template.language,
+            supporter_name=str(source.get("name") or "")[:NAME_MAX] or str(_("Your name")),
+            supporter_city=str(source.get("city") or "")[:CITY_MAX],
+            on_date=on_date,
+        )
 
     def clean_offices(self) -> list[Office]:
         offices = list(self.cleaned_data["offices"])
@@ -171,23 +221,14 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
             raise ValidationError(_("None of these offices has an email address."), code="no_email")
         return offices
 
-    def clean_subject(self) -> str:
-        subject = self.cleaned_data["subject"]
-        template_placeholders_validate(subject)
-        return subject
-
-    def clean_body(self) -> str:
-        body = self.cleaned_data["body"]
-        template_placeholders_validate(body)
-        return body
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.channel != CHANNEL_PREVIEW:
             self.abuse_guards_check()
         language = cleaned.get("language")
         if language:
-            cleaned["template"] = self.templates[language]
+            template = cleaned["template"] = self.templates[language]
+            cleaned["subject"], cleaned["body"] = template.subject, template.body
             self._letter_language_check(language=language, offices=cleaned.get("offices") or [])
         if self.channel == CHANNEL_EMAIL and cleaned.get("email") and cleaned.get("offices"):
             already = letter_offices_already_written(

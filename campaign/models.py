@@ -2,8 +2,9 @@
 
 import datetime
 import secrets
+from typing import Any
 
-from django.conf import global_settings
+from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -55,6 +56,13 @@ class Campaign(models.Model):
     reply_capture = models.CharField(
         _("reply capture"), max_length=10, choices=ReplyCapture.choices, default=ReplyCapture.REPLY_TO
     )
+    source_language = models.CharField(
+        _("source language"),
+        max_length=10,
+        choices=LANGUAGE_CHOICES,
+        default="en",
+        help_text=_("The language the title, summary and letter were written in; translations are checked against it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -73,11 +81,37 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "localised_to", None):
+            raise RuntimeError("A campaign localised for reading must not be saved: it would overwrite the source.")
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.slug in RESERVED_CAMPAIGN_SLUGS:
             raise ValidationError(
                 {"slug": _("“%(slug)s” is the name of a page of the site; choose another slug.") % {"slug": self.slug}}
             )
+
+
+class CampaignTranslation(models.Model):
+    """What a supporter reads about the campaign, in one more language. The campaign's own fields are the source."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    title = models.CharField(_("title"), max_length=200)
+    target = models.CharField(_("law or cause"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("campaign translation")
+        verbose_name_plural = _("campaign translations")
+        ordering = ["campaign", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "language"], name="campaign_translation_one_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} ({self.language})"
 
 
 class LetterTemplate(models.Model):
@@ -88,6 +122,11 @@ class LetterTemplate(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
     closing = models.CharField(_("closing"), max_length=100, help_text=_("Added before the signature."))
+    reviewed = models.BooleanField(
+        _("reviewed"),
+        default=False,
+        help_text=_("Until an organiser has checked the translation, supporters see it marked as a draft."),
+    )
 
     class Meta:
         verbose_name = _("letter template")
@@ -116,6 +155,9 @@ class Submission(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions")
     language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES)
+    interface_language = models.CharField(
+        max_length=10, blank=True, help_text="The supporter's interface language: their emails are written in it."
+    )
     name = models.CharField(max_length=100, blank=True)
     city = models.CharField(max_length=100, blank=True)
     email = models.EmailField(blank=True)
@@ -136,6 +178,15 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} ({self.campaign})"
+
+    @property
+    def mail_language(self) -> str:
+        """The language of the supporter's own emails: their interface language when they wrote."""
+        interface_languages = {code for code, _name in settings.LANGUAGES}
+        for language in (self.interface_language, self.language):
+            if language in interface_languages:
+                return language
+        return settings.LANGUAGE_CODE
 
 
 class LetterStatus(models.TextChoices):

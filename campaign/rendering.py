@@ -1,19 +1,21 @@
 """Turn a letter template into the letter one office receives. Pure functions: no database writes."""
 
 import datetime
+import re
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
 
 from django_countries import countries
 
-from embassies.models import HeadTitle, Office
+from embassies.models import Office
+
+from .letter_language import letter_date_text, salutation_text
 
 PLACEHOLDERS = {
     "host_country": _("the host country, named in the letter's language"),
@@ -23,14 +25,8 @@ PLACEHOLDERS = {
     "date": _("today's date, written in the letter's language"),
 }
 
-SALUTATIONS = {
-    HeadTitle.AMBASSADOR: pgettext_lazy("salutation", "Dear Ambassador"),
-    HeadTitle.CHARGE_D_AFFAIRES: pgettext_lazy("salutation", "Dear Chargé d'Affaires"),
-    HeadTitle.CONSUL_GENERAL: pgettext_lazy("salutation", "Dear Consul General"),
-    HeadTitle.CONSUL: pgettext_lazy("salutation", "Dear Consul"),
-    HeadTitle.HONORARY_CONSUL: pgettext_lazy("salutation", "Dear Honorary Consul"),
-    HeadTitle.PERMANENT_REPRESENTATIVE: pgettext_lazy("salutation", "Dear Permanent Representative"),
-}
+# A numbered demand: "1. …" or "2) …" at the start of a line.
+NUMBERED_DEMAND = re.compile(r"^\s*\d{1,2}[.)]\s", re.MULTILINE)
 
 
 def template_placeholders_validate(text: str) -> None:
@@ -94,8 +90,7 @@ class RenderedLetter:
 
 
 def salutation_for(*, office: Office, language: str) -> str:
-    with translation.override(language):
-        return str(SALUTATIONS.get(office.head_title, pgettext("salutation", "Dear Sir or Madam")))
+    return salutation_text(language=language, head_title=office.head_title, address_form=office.head_address_form)
 
 
 def country_name_for(*, code: str, language: str) -> str:
@@ -103,13 +98,36 @@ def country_name_for(*, code: str, language: str) -> str:
         return str(countries.name(code))
 
 
-# Django's English DATE_FORMAT is the abbreviated US style ("Nov. 24, 2026"); a letter wants the month in full.
-LETTER_DATE_FORMATS = {"en": "j F Y"}
-
-
 def date_for(*, on_date: datetime.date, language: str) -> str:
-    with translation.override(language):
-        return formats.date_format(on_date, LETTER_DATE_FORMATS.get(language, "DATE_FORMAT"), use_l10n=True)
+    return letter_date_text(on_date=on_date, language=language)
+
+
+def letter_demands_count(text: str) -> int:
+    """How many numbered demands a letter body makes; a faithful translation makes as many as its source."""
+    return len(NUMBERED_DEMAND.findall(text))
+
+
+def letter_language_default(*, available: Sequence[str], interface_language: str, offices: Iterable[Office]) -> str:
+    """The best letter language: the interface's if every chosen office takes it, else the offices' own first choice.
+
+    An office with no listed languages takes any. Returns "" when the campaign has no letter at all.
+    """
+    offices = list(offices)
+    accepted = [
+        language
+        for language in available
+        if all(not office.language_list or language in office.language_list for office in offices)
+    ]
+    candidates = accepted or list(available)
+    if interface_language in candidates:
+        return interface_language
+    for office in offices:
+        for language in office.language_list:
+            if language in candidates:
+                return language
+    if "en" in candidates:
+        return "en"
+    return candidates[0] if candidates else ""
 
 
 def letter_render(

@@ -1,23 +1,57 @@
 """Reads for campaigns. Keyword-only, typed, named <noun>_<verb>."""
 
+import copy
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.utils import translation
 
 from django_countries import countries
 
 from embassies.models import Office
 from embassies.selectors import name_sort_key, office_list_for_country
 
-from .models import LIVE_LETTER_STATUSES, Campaign, Letter, LetterTemplate, Submission
+from .models import LIVE_LETTER_STATUSES, Campaign, CampaignTranslation, Letter, LetterTemplate, Submission
+
+
+def campaign_localised(*, campaign: Campaign, language: str | None = None) -> Campaign:
+    """The campaign as a reader of that language (default: the active one) sees it: title, target and summary
+    from its translation when there is one. A copy, which refuses to be saved."""
+    language = language or translation.get_language() or ""
+    if language == campaign.source_language:
+        return campaign
+    translated = getattr(campaign, "translations_in_language", None)
+    if translated is None:
+        translated = list(campaign.translations.filter(language=language))
+    translated = [row for row in translated if row.language == language]
+    if not translated:
+        return campaign
+    localised = copy.copy(campaign)
+    localised.title, localised.target = translated[0].title, translated[0].target
+    localised.summary = translated[0].summary or campaign.summary
+    localised.localised_to = language
+    return localised
+
+
+def _with_translations(queryset: QuerySet[Campaign]) -> QuerySet[Campaign]:
+    language = translation.get_language() or ""
+    return queryset.prefetch_related(
+        Prefetch(
+            "translations",
+            queryset=CampaignTranslation.objects.filter(language=language),
+            to_attr="translations_in_language",
+        )
+    )
 
 
 def campaign_list_open() -> list[Campaign]:
-    return list(Campaign.objects.open().order_by("-created_at"))
+    campaigns = _with_translations(Campaign.objects.open().order_by("-created_at"))
+    return [campaign_localised(campaign=campaign) for campaign in campaigns]
 
 
 def campaign_get_open(*, slug: str) -> Campaign | None:
-    return Campaign.objects.open().filter(slug=slug).first()
+    campaign = _with_translations(Campaign.objects.open().filter(slug=slug)).first()
+    return campaign_localised(campaign=campaign) if campaign else None
 
 
 def campaign_is_open(*, campaign: Campaign) -> bool:

@@ -34,6 +34,14 @@ class HeadTitle(models.TextChoices):
     PERMANENT_REPRESENTATIVE = "permanent_representative", _("Permanent Representative")
 
 
+class HeadAddressForm(models.TextChoices):
+    """How the letter greets the head of the office; unknown gives a neutral or double form."""
+
+    UNKNOWN = "unknown", _("Not known: a neutral or double form")
+    FEMININE = "feminine", _("Feminine (Madam Ambassador)")
+    MASCULINE = "masculine", _("Masculine (Mr Ambassador)")
+
+
 DEFAULT_HEAD_TITLE = {
     OfficeKind.EMBASSY: HeadTitle.AMBASSADOR,
     OfficeKind.CONSULATE_GENERAL: HeadTitle.CONSUL_GENERAL,
@@ -61,6 +69,13 @@ class Office(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=OfficeKind.choices)
     name = models.CharField(_("name"), max_length=200)
     head_title = models.CharField(_("head-of-mission title"), max_length=32, choices=HeadTitle.choices)
+    head_address_form = models.CharField(
+        _("form of address of the head"),
+        max_length=10,
+        choices=HeadAddressForm.choices,
+        default=HeadAddressForm.UNKNOWN,
+        help_text=_("Set it only when you know how the current head of the office is addressed."),
+    )
 
     street_lines = models.TextField(_("street lines"), blank=True, help_text=_("One line per row."))
     postcode = models.CharField(_("postcode"), max_length=20, blank=True)

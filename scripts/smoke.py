@@ -182,7 +182,7 @@ class Smoke:
     # One letter
 
     def letter_submit(self) -> None:
-        form_path = "/c/law-13673/cz/"
+        form_path = "/en/c/law-13673/cz/"
         page = self.http.get(self.url(form_path), timeout=30)
         assert page.status_code == 200, f"letter form: {page.status_code}"
         parser = FormFields()
@@ -239,7 +239,7 @@ class Smoke:
 
     def progress_count(self, channel_label: str) -> int:
         """The total the public progress page shows for one channel."""
-        page = self.http.get(self.url("/progress/law-13673/"), timeout=30)
+        page = self.http.get(self.url("/en/progress/law-13673/"), timeout=30)
         found = re.search(rf'<th scope="row">{channel_label}</th><td>(\d+)</td>', page.text)
         if page.status_code != 200 or found is None:
             raise AssertionError(f"progress page: {page.status_code}, no total for {channel_label}")

@@ -56,6 +56,7 @@ class LetterTemplateFactory(factory.django.DjangoModelFactory):
     subject = "A protest against Law No. 13673"
     body = "{salutation},\n\nWe write on behalf of the citizens of {host_country}."
     closing = "Yours sincerely,"
+    reviewed = True
 
 
 class SubmissionFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from anymail.message import AnymailMessage
 
-from campaign.emails import campaign_sender, site_url
+from campaign.emails import campaign_sender, site_url, site_url_reverse
 from campaign.models import Letter, Submission
 from common.mail import Attachment, mail_intent
 from embassies.models import Office
@@ -31,15 +31,15 @@ def reply_forward_message_build(*, reply: Reply, submission: Submission) -> Anym
                 attachments.append(Attachment(attachment.filename, handle.read(), attachment.content_type))
     return REPLY_FORWARD.build(
         to=[submission.email],
-        from_email=campaign_sender(submission.campaign),
-        language=submission.language,
+        from_email=campaign_sender(submission.campaign, language=submission.mail_language),
+        language=submission.mail_language,
         context={"reply": reply, "office": reply.office, "attachments_too_large": too_large},
         attachments=attachments,
     )
 
 
-def survey_answer_url(*, token: str) -> str:
-    return site_url(reverse("tracking:survey_answer", args=[token]))
+def survey_answer_url(*, token: str, language: str) -> str:
+    return site_url_reverse("tracking:survey_answer", args=[token], language=language)
 
 
 def survey_message_build(
@@ -48,14 +48,14 @@ def survey_message_build(
     """questions: (letter, its survey row, the "yes" token, the "no" token) per office asked about."""
     return SURVEY.build(
         to=[submission.email],
-        from_email=campaign_sender(submission.campaign),
-        language=submission.language,
+        from_email=campaign_sender(submission.campaign, language=submission.mail_language),
+        language=submission.mail_language,
         context={
             "questions": [
                 {
                     "office": letter.office,
-                    "yes_url": survey_answer_url(token=yes),
-                    "no_url": survey_answer_url(token=no),
+                    "yes_url": survey_answer_url(token=yes, language=submission.mail_language),
+                    "no_url": survey_answer_url(token=no, language=submission.mail_language),
                 }
                 for letter, _survey, yes, no in questions
             ]

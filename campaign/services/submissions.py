@@ -78,6 +78,7 @@ def submission_create(
         submission = Submission.objects.create(
             campaign=campaign,
             language=template.language,
+            interface_language=interface_language,
             name=name.strip(),
             city=city.strip(),
             email=email_normalise(email),

@@ -19,6 +19,7 @@ from ..services import mailto_sent_mark, submission_create, submission_rate_limi
 from ..shortcuts import campaign_open_or_404, letter_page_context
 
 ACTIONS = {"preview": CHANNEL_PREVIEW, "email": CHANNEL_EMAIL, "mailto": CHANNEL_MAILTO}
+ACTION_LANGUAGE = "language"  # show the letter in the chosen language; nothing is checked or sent yet
 
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
@@ -49,17 +50,40 @@ def letter_form(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
     context = letter_page_context(campaign=campaign, cc=cc)
     host_country = cc.upper()
     if request.method != "POST":
-        form = LetterForm(campaign=campaign, host_country=host_country, channel=CHANNEL_EMAIL)
-        return render(request, "campaign/letter_form.html", {**context, "form": form})
-    channel = ACTIONS.get(request.POST.get("action", ""), CHANNEL_PREVIEW)
+        initial = {"language": request.GET.get("language", "")}
+        form = LetterForm(campaign=campaign, host_country=host_country, channel=CHANNEL_EMAIL, initial=initial)
+        return _letter_page(request, form=form, context=context)
+    action = request.POST.get("action", "")
+    if action == ACTION_LANGUAGE:
+        return _letter_page(request, form=_language_switched(request, campaign=campaign, cc=cc), context=context)
+    channel = ACTIONS.get(action, CHANNEL_PREVIEW)
     form = LetterForm(request.POST, campaign=campaign, host_country=host_country, channel=channel)
     if not form.is_valid():
-        return render(request, "campaign/letter_form.html", {**context, "form": form})
+        return _letter_page(request, form=form, context=context)
     if channel == CHANNEL_EMAIL:
         return _email_submit(request, campaign=campaign, form=form, context=context)
     if channel == CHANNEL_MAILTO:
         return _mailto_page(request, campaign=campaign, form=form, context=context)
-    return render(request, "campaign/letter_form.html", {**context, "form": form, "drafts": _drafts(form)})
+    return _letter_page(request, form=form, context={**context, "drafts": _drafts(form)})
+
+
+def _language_switched(request: HttpRequest, *, campaign: Campaign, cc: str) -> LetterForm:
+    """The page again in the newly chosen letter language, keeping everything typed, without error messages yet."""
+    posted = request.POST
+    initial = {field: posted.get(field, "") for field in ("language", "name", "city", "email", "personal_paragraph")}
+    initial["offices"] = [office_id for office_id in map(database_id_parse, posted.getlist("offices")) if office_id]
+    initial["send_copy"] = bool(posted.get("send_copy"))
+    form = LetterForm(campaign=campaign, host_country=cc.upper(), channel=CHANNEL_EMAIL, initial=initial)
+    if posted.get("language") not in form.templates:
+        form = LetterForm(posted, campaign=campaign, host_country=cc.upper(), channel=CHANNEL_PREVIEW)
+    return form
+
+
+def _letter_page(request: HttpRequest, *, form: LetterForm, context: dict, status: int = 200) -> HttpResponse:
+    letter = form.sample_letter(on_date=timezone.localdate())
+    template = form.chosen_template()
+    context = {**context, "form": form, "sample": letter, "letter_is_draft": bool(template and not template.reviewed)}
+    return render(request, "campaign/letter_form.html", context, status=status)
 
 
 def _drafts(form: LetterForm) -> list[tuple[Office, RenderedLetter]]:
@@ -88,10 +112,10 @@ def _email_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm,
                 "Sending by email is paused for a few minutes. Nothing was stored; your letter is still here. Please try again shortly."
             ),
         )
-        return render(request, "campaign/letter_form.html", {**context, "form": form}, status=503)
+        return _letter_page(request, form=form, context=context, status=503)
     if over_limit:
         form.add_error(None, _("Too many letters were sent from here in a short time. Please try again in an hour."))
-        return render(request, "campaign/letter_form.html", {**context, "form": form}, status=429)
+        return _letter_page(request, form=form, context=context, status=429)
     submission_create(
         campaign=campaign,
         template=data["template"],

@@ -40,7 +40,7 @@ class OfficeAdmin(ImportExportModelAdmin):
     actions = ["mark_verified_today", "clear_email_flag"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["sending_country", "host_country", "kind", "name", "head_title", "active"]}),
+        (None, {"fields": ["sending_country", "host_country", "kind", "name", "head_title", "head_address_form", "active"]}),
         (_("Postal address"), {"fields": ["street_lines", "postcode", "city", "address_country", "consular_district"]}),
         (_("Email"), {"fields": ["email", "other_emails", "email_flagged_at", "email_flag_reason"]}),
         (_("Phone and fax"), {"fields": ["phone", "fax", "numbers_need_review", "numbers_review_note", "numbers_reviewed"]}),

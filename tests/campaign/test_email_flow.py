@@ -175,7 +175,8 @@ def test_status_page_with_a_bad_token_is_404(client, campaign):
 
 
 def test_letters_render_the_submission_date(client, campaign, letter_data, outbox):
-    submit_and_confirm(client, letter_data, outbox, body="{salutation}, {date}")
+    campaign.templates.update(body="{salutation}, {date}")
+    submit_and_confirm(client, letter_data, outbox)
     assert str(datetime.date.today().year) in outbox[-1].body
 
 

@@ -91,7 +91,7 @@ def test_unverified_office_is_refused_for_email_but_printable(campaign, offices,
     assert LetterForm(data, campaign=campaign, host_country="CZ", channel=CHANNEL_PRINT).is_valid()
 
 
-@pytest.mark.parametrize("field", ["name", "subject", "city"])
+@pytest.mark.parametrize("field", ["name", "city"])
 @pytest.mark.parametrize("line_break", ["\r\n", "\n", "\r"])
 def test_line_breaks_in_header_fields_are_rejected(client, campaign, offices, letter_data, field, line_break):
     value = f"Jana{line_break}Bcc: victim@example.org"
@@ -103,31 +103,25 @@ def test_line_breaks_in_header_fields_are_rejected(client, campaign, offices, le
     assert Submission.objects.count() == 0
 
 
-def test_unknown_placeholder_in_the_edited_letter_is_named(client, campaign, offices, letter_data):
-    response = client.post(FORM_URL, letter_data(body="{salutation}, dear {ambassador_name}"))
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"body": "{salutation}, dear {ambassador_name}"},
+        {"body": "{salutation} {host_country:>99999999}"},
+        {"subject": "{supporter_name!r}"},
+        {"body": "x" * 1_000_000},
+        {"body": "Send money to evil.example", "subject": "Spam"},
+    ],
+)
+def test_a_posted_subject_or_body_cannot_replace_the_campaigns_letter(client, campaign, offices, letter_data, posted):
+    response = client.post(FORM_URL, letter_data(action="preview", **posted))
 
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "{ambassador_name}" in response.content.decode()
-
-
-@pytest.mark.parametrize("field", ["body", "subject"])
-@pytest.mark.parametrize("placeholder", ["{date:d}", "{supporter_name!r}", "{host_country:>99999999}"])
-def test_placeholder_with_options_is_a_form_error_not_a_crash(
-    client, campaign, offices, letter_data, field, placeholder
-):
-    response = client.post(FORM_URL, letter_data(action="preview", **{field: f"{{salutation}} {placeholder}"}))
-
-    assert response.status_code == 200
-    assert "Placeholders take no options" in response.content.decode()
-    assert Submission.objects.count() == 0
-
-
-def test_a_one_megabyte_body_is_a_form_error(client, campaign, offices, letter_data):
-    response = client.post(FORM_URL, letter_data(body="x" * 1_000_000))
-
-    assert response.status_code == 200
-    assert "Ensure this value has at most" in response.content.decode()
-    assert Submission.objects.count() == 0
+    assert "We write on behalf of the citizens of Czechia." in page
+    assert "ambassador_name" not in page
+    assert "evil.example" not in page
+    assert "Spam" not in page
 
 
 @pytest.mark.parametrize("garbage", [["abc"], ["999999"], ["1; DROP TABLE"], ["-1"], [""]])
@@ -205,7 +199,7 @@ def test_campaign_countries_sort_by_their_name_in_the_page_language(client, camp
     for code in ("AT", "PL", "DE"):
         OfficeFactory(host_country=code, city=f"Capital of {code}")
 
-    response = client.get(reverse("campaign:campaign_detail", args=["law-13673"]), HTTP_ACCEPT_LANGUAGE="de")
+    response = client.get("/de/c/law-13673/")
 
     assert [name for _code, name in response.context["countries"]] == ["Deutschland", "Österreich", "Polen"]
 

@@ -5,22 +5,22 @@ import pytest
 from campaign.models import ContactEvent, Submission
 from tests.factories import CampaignFactory, VerifiedOfficeFactory
 
-FORM_URL = "/c/law-13673/cz/"
+FORM_URL = "/en/c/law-13673/cz/"
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("office_id", ["99999999999999999999", "9" * 19, "0" * 40])
 def test_an_office_id_too_large_for_the_database_is_404(client, office_id):
     campaign = CampaignFactory()
-    response = client.get(f"/progress/{campaign.slug}/office/{office_id}/")
+    response = client.get(f"/en/progress/{campaign.slug}/office/{office_id}/")
     assert response.status_code == 404
 
 
 def test_the_largest_id_the_database_holds_is_still_looked_up(client):
     campaign = CampaignFactory()
     office = VerifiedOfficeFactory()
-    assert client.get(f"/progress/{campaign.slug}/office/{office.pk}/").status_code == 200
-    assert client.get(f"/progress/{campaign.slug}/office/{'9' * 18}/").status_code == 404
+    assert client.get(f"/en/progress/{campaign.slug}/office/{office.pk}/").status_code == 200
+    assert client.get(f"/en/progress/{campaign.slug}/office/{'9' * 18}/").status_code == 404
 
 
 @pytest.mark.parametrize("value", ["²", "٣", "1²", "99999999999999999999", "-1", " 1"])

@@ -79,7 +79,7 @@ def test_the_cache_answers_like_an_empty_one_while_redis_is_down(killable_redis)
 def test_pages_answer_and_the_email_form_says_it_is_paused(client, killable_redis, campaign, offices, letter_data):
     kill(killable_redis)
 
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow=True).status_code == 200
     assert client.get(reverse("tracking:progress", args=[campaign.slug])).status_code == 200
     form_url = reverse("campaign:letter_form", args=[campaign.slug, "cz"])
     assert client.get(form_url).status_code == 200

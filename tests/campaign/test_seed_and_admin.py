@@ -17,13 +17,14 @@ import pytest
 import config.urls
 from campaign.models import Campaign, LetterTemplate
 from campaign.rendering import letter_render
+from campaign.services.seed import seed_texts_read
 from common.permissions import ORGANISERS_GROUP
 from tests.factories import VerifiedOfficeFactory
 
 pytestmark = pytest.mark.django_db
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-SEED = REPOSITORY / "campaign" / "seed"
+SEED = REPOSITORY / "campaign" / "seed" / "law_13673"
 # The campaign's appeal, the source of the sample letter; checked out beside the repository (../shared) in CI.
 APPEAL = REPOSITORY.parent / "shared" / "seed" / "law-13673-appeal.md"
 DEMANDS = [
@@ -35,10 +36,9 @@ DEMANDS = [
 
 
 def sample_letter_shipped() -> tuple[str, str]:
-    """The subject and body the project ships in campaign/seed, which load_sample_campaign loads."""
-    subject = (SEED / "law_13673_en_subject.txt").read_text(encoding="utf-8")
-    body = (SEED / "law_13673_en_body.txt").read_text(encoding="utf-8")
-    return subject.strip(), body.strip()
+    """The English subject and body the project ships in campaign/seed, which load_sample_campaign loads."""
+    english = {text.language: text for text in seed_texts_read(directory=SEED)}["en"]
+    return english.subject, english.body
 
 
 def sample_letter_from_appeal() -> tuple[str, str]:
@@ -55,7 +55,7 @@ def test_load_sample_campaign_is_idempotent(settings):
     campaign = Campaign.objects.get(slug="law-13673")
     assert campaign.sending_country == "UA"
     assert campaign.from_email == settings.DEFAULT_FROM_EMAIL
-    assert LetterTemplate.objects.filter(campaign=campaign).count() == 1
+    assert LetterTemplate.objects.filter(campaign=campaign).count() == len(list(SEED.glob("*.txt"))) >= 12
 
 
 def test_sample_letter_text_is_kept_exactly():
@@ -106,7 +106,7 @@ def test_organisers_may_manage_campaigns_and_read_the_outbox():
 
 def test_template_with_unknown_placeholder_is_rejected_with_a_clear_error():
     call_command("load_sample_campaign")
-    template = LetterTemplate.objects.get(campaign__slug="law-13673")
+    template = LetterTemplate.objects.get(campaign__slug="law-13673", language="cs")
     template.body = "{salutation}, {ambassador}"
     with pytest.raises(ValidationError) as error:
         template.full_clean()

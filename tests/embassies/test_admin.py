@@ -28,6 +28,7 @@ def office_form_data(**overrides) -> dict:
         "kind": OfficeKind.CONSULATE,
         "name": "Consulate of Ukraine in Brno",
         "head_title": "",
+        "head_address_form": "unknown",
         "active": "on",
         "street_lines": "Šumavská 416/15",
         "postcode": "602 00",

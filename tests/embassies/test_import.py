@@ -121,7 +121,7 @@ def test_unknown_columns_are_a_clear_error(tmp_path):
 
 def test_export_csv_round_trips(client, tmp_path):
     OfficeFactory(name="Embassy in Prague", other_emails="a@example.org\nb@example.org", fax="+420233342001")
-    exported = client.get("/embassies/directory.csv").content.decode()
+    exported = client.get("/en/embassies/directory.csv").content.decode()
 
     output = run(exported, tmp_path=tmp_path)
 
@@ -322,7 +322,7 @@ def test_public_csv_cannot_run_formulas_and_still_round_trips(client, tmp_path):
         street_lines="-2+3",
         phone="+420233342000",
     )
-    exported = client.get("/embassies/directory.csv").content.decode()
+    exported = client.get("/en/embassies/directory.csv").content.decode()
     row = next(csv.DictReader(io.StringIO(exported)))
 
     assert row["name"] == '\'=HYPERLINK("https://evil.example","Embassy")'

@@ -18,14 +18,14 @@ def test_country_list_counts_active_offices_with_names_in_the_page_language(clie
     OfficeFactory(host_country="CZ", active=False)
     OfficeFactory(host_country="AT", phone="+4314797172")
 
-    response = client.get(reverse("embassies:country_list"), HTTP_ACCEPT_LANGUAGE="de")
+    response = client.get("/de/embassies/")
 
     page = response.content.decode()
     assert response.status_code == 200
     assert "Tschechien" in page and "Österreich" in page
     counts = [(country.code, country.office_count) for country in response.context["country_counts"]]
     assert counts == [("AT", 1), ("CZ", 2)]
-    assert 'href="/embassies/cz/"' in page
+    assert 'href="/de/embassies/cz/"' in page
 
 
 def test_country_list_sorts_by_translated_name(client):
@@ -33,8 +33,8 @@ def test_country_list_sorts_by_translated_name(client):
     OfficeFactory(host_country="AT", phone="+4314797172")
     OfficeFactory(host_country="HU", phone="+3614224120")
 
-    english = [c.code for c in client.get("/embassies/", HTTP_ACCEPT_LANGUAGE="en").context["country_counts"]]
-    german = [c.code for c in client.get("/embassies/", HTTP_ACCEPT_LANGUAGE="de").context["country_counts"]]
+    english = [c.code for c in client.get("/en/embassies/").context["country_counts"]]
+    german = [c.code for c in client.get("/de/embassies/").context["country_counts"]]
 
     assert english == ["AT", "DE", "HU"]  # Austria, Germany, Hungary
     assert german == ["DE", "AT", "HU"]  # Deutschland, Österreich, Ungarn
@@ -54,7 +54,7 @@ def test_country_detail_shows_contacts_in_both_formats_and_marks_unverified(clie
         consular_district="South Moravian Region",
     )
 
-    page = client.get("/embassies/CZ/").content.decode()
+    page = client.get("/en/embassies/CZ/").content.decode()
 
     assert 'href="tel:+420541211004"' in page
     assert "+420 541 211 004" in page and "541 211 004" in page
@@ -69,7 +69,7 @@ def test_country_detail_shows_contacts_in_both_formats_and_marks_unverified(clie
 def test_country_detail_shows_last_verified_date(client):
     office = VerifiedOfficeFactory(host_country="CZ")
 
-    page = client.get("/embassies/cz/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get("/en/embassies/cz/").content.decode()
 
     assert "Last verified" in page
     assert str(office.verified_on.year) in page
@@ -82,7 +82,7 @@ def test_country_detail_orders_embassy_first_and_hides_closed_offices(client):
     OfficeFactory(kind=OfficeKind.EMBASSY, city="Praha", name="Embassy")
     OfficeFactory(kind=OfficeKind.CONSULATE, city="Ostrava", name="Closed", active=False)
 
-    offices = client.get("/embassies/cz/").context["offices"]
+    offices = client.get("/en/embassies/cz/").context["offices"]
 
     assert [office.name for office in offices] == ["Embassy", "Consulate", "Honorary"]
 
@@ -91,7 +91,7 @@ def test_country_detail_filters_by_sending_state(client):
     OfficeFactory(sending_country="UA", name="Ukrainian")
     OfficeFactory(sending_country="RU", name="Russian")
 
-    offices = client.get("/embassies/cz/?sending=ru").context["offices"]
+    offices = client.get("/en/embassies/cz/?sending=ru").context["offices"]
 
     assert [office.name for office in offices] == ["Russian"]
 
@@ -99,7 +99,7 @@ def test_country_detail_filters_by_sending_state(client):
 def test_bad_sending_filter_is_explained_not_a_crash(client):
     OfficeFactory(name="Ukrainian")
 
-    response = client.get("/embassies/cz/?sending=<script>")
+    response = client.get("/en/embassies/cz/?sending=<script>")
 
     assert response.status_code == 200
     assert "is not a country code" in response.content.decode()
@@ -108,13 +108,13 @@ def test_bad_sending_filter_is_explained_not_a_crash(client):
 
 @pytest.mark.parametrize("code", ["xx", "czech", "1"])
 def test_unknown_country_is_404(client, code):
-    assert client.get(f"/embassies/{code}/").status_code == 404
+    assert client.get(f"/en/embassies/{code}/").status_code == 404
 
 
 def test_country_page_title_in_german(client):
     OfficeFactory(host_country="CZ")
 
-    page = client.get("/embassies/cz/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    page = client.get("/de/embassies/cz/").content.decode()
 
     assert "Tschechien" in page
 
@@ -126,12 +126,12 @@ def test_pages_use_a_constant_number_of_queries(client, django_assert_num_querie
     OfficeFactory(host_country="SK", phone="+421259202810")
 
     with django_assert_num_queries(2):  # the offices, the sending states for the filter
-        response = client.get("/embassies/cz/")
+        response = client.get("/en/embassies/cz/")
     assert len(response.context["offices"]) == office_count
     with django_assert_num_queries(2):  # the counts, the sending states
-        client.get("/embassies/")
+        client.get("/en/embassies/")
     with django_assert_num_queries(1):
-        client.get("/embassies/directory.csv")
+        client.get("/en/embassies/directory.csv")
 
 
 def test_directory_csv_lists_active_offices_without_organiser_names(client):
@@ -151,6 +151,6 @@ def test_country_csv_only_has_that_country(client):
     OfficeFactory(host_country="CZ", name="In Czechia")
     OfficeFactory(host_country="SK", name="In Slovakia", phone="+421259202810")
 
-    rows = list(csv.DictReader(io.StringIO(client.get("/embassies/sk/offices.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get("/en/embassies/sk/offices.csv").content.decode())))
 
     assert [row["name"] for row in rows] == ["In Slovakia"]

@@ -74,7 +74,7 @@ def test_us_letter_paper(post_letter):
     [
         ({"name": ""}, "This field is required."),
         ({"offices": []}, "Choose at least one office."),
-        ({"body": "Dear {nobody}"}, "Unknown placeholder"),
+        ({"language": "xx"}, "The campaign has no letter in this language."),
         ({"paper": "a3"}, "Select a valid choice."),
     ],
 )

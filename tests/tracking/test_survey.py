@@ -131,7 +131,7 @@ def test_tampered_link_is_rejected_with_a_clear_page(client, submission, send_du
     tampered = [f"{forged_payload}:{signature}", genuine[:-2] + "xx", "garbage"]
 
     for token in tampered:
-        for response in (client.get(f"/progress/survey/{token}/"), client.post(f"/progress/survey/{token}/")):
+        for response in (client.get(f"/en/progress/survey/{token}/"), client.post(f"/en/progress/survey/{token}/")):
             assert response.status_code == 400
             assert "This link is not valid." in response.content.decode()
     assert SurveyAnswer.objects.count() == 0
@@ -140,7 +140,7 @@ def test_tampered_link_is_rejected_with_a_clear_page(client, submission, send_du
 def test_link_signed_with_another_salt_is_rejected(client, submission, send_due_surveys):
     send_due_surveys()
     token = signing.dumps({"s": LetterSurvey.objects.first().pk, "y": 1}, salt="something.else")
-    assert client.post(f"/progress/survey/{token}/").status_code == 400
+    assert client.post(f"/en/progress/survey/{token}/").status_code == 400
     assert SurveyAnswer.objects.count() == 0
 
 
@@ -150,7 +150,7 @@ def test_expired_link(client, submission, monkeypatch, send_due_surveys):
 
     real_time = time.time
     monkeypatch.setattr(time, "time", lambda: real_time() + 200 * 86400)
-    response = client.post(f"/progress/survey/{token}/")
+    response = client.post(f"/en/progress/survey/{token}/")
     assert response.status_code == 410
     assert "This link has expired." in response.content.decode()
     assert SurveyAnswer.objects.count() == 0
