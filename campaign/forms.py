@@ -73,7 +73,9 @@ def language_label(code: str) -> str:
     except KeyError:
         return code
     translated, local = str(info["name_translated"]), info["name_local"]
-    return translated if translated == local else f"{translated} ({local})"
+    if code == translation.get_language() or translated.casefold() == local.casefold():
+        return translated
+    return f"{translated} ({local})"
 
 
 class LetterForm(AbuseGuardFormMixin, forms.Form):

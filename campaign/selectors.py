@@ -12,6 +12,7 @@ from embassies.models import Office
 from embassies.selectors import name_sort_key, office_list_for_country
 
 from .models import LIVE_LETTER_STATUSES, Campaign, CampaignTranslation, Letter, LetterTemplate, Submission
+from .rendering import letter_demands_count
 
 
 def campaign_localised(*, campaign: Campaign, language: str | None = None) -> Campaign:
@@ -67,6 +68,20 @@ def letter_template_closing(*, campaign_id: int, language: str) -> str:
         .first()
     )
     return closing or ""
+
+
+def letter_template_demands_mismatch(*, template: LetterTemplate) -> tuple[int, int] | None:
+    """(this text's numbered demands, the source letter's) when they differ; None when they agree or there is no
+    source letter to compare with."""
+    if template.language == template.campaign.source_language:
+        return None
+    source = LetterTemplate.objects.filter(
+        campaign_id=template.campaign_id, language=template.campaign.source_language
+    ).first()
+    if source is None:
+        return None
+    counts = (letter_demands_count(template.body), letter_demands_count(source.body))
+    return counts if counts[0] != counts[1] else None
 
 
 def campaign_host_countries(*, campaign: Campaign) -> list[tuple[str, str]]:

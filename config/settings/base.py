@@ -103,6 +103,8 @@ LANGUAGES = [
     ("uk", _("Ukrainian")),
     ("ru", _("Russian")),
     ("it", _("Italian")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", "Europe/Prague")

@@ -5,6 +5,6 @@ document.addEventListener("DOMContentLoaded", () => {
   const button = document.querySelector("[data-language-load]");
   const select = document.querySelector("select[name=language]");
   if (!button || !select) return;
-  button.hidden = true;
+  button.style.display = "none";
   select.addEventListener("change", () => button.form.requestSubmit(button));
 });

@@ -1,38 +1,8 @@
 """A supporter with JavaScript off writes to the Czech offices, confirms from the dev mailbox, sees "Sent"."""
 
-from django.core.management import call_command
-
 import pytest
 
-from embassies.models import HeadTitle, OfficeKind
-from tests.factories import OfficeFactory, VerifiedOfficeFactory
-
 pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.campaign.devmailbox_urls")]
-
-
-@pytest.fixture
-def site(live_server, settings, tmp_path, transactional_db):
-    settings.EMAIL_BACKEND = "devmailbox.backend.EmailBackend"
-    settings.DEV_MAILBOX_DIR = tmp_path / "mailbox"
-    settings.SITE_URL = live_server.url
-    settings.FORM_MIN_FILL_SECONDS = 1
-    call_command("load_sample_campaign")
-    VerifiedOfficeFactory(name="Embassy of Ukraine in the Czech Republic", city="Praha", email="emb_cz@mfa.example")
-    VerifiedOfficeFactory(
-        name="Consulate General of Ukraine in Brno",
-        city="Brno",
-        kind=OfficeKind.CONSULATE_GENERAL,
-        head_title=HeadTitle.CONSUL_GENERAL,
-        email="gc_cz@mfa.example",
-    )
-    OfficeFactory(
-        name="Honorary Consulate of Ukraine in Ostrava",
-        city="Ostrava",
-        kind=OfficeKind.HONORARY_CONSULATE,
-        head_title=HeadTitle.HONORARY_CONSUL,
-        email="",
-    )
-    return live_server.url
 
 
 def test_supporter_sends_by_email_and_sees_each_letter_sent(site, page, tmp_path):
@@ -68,13 +38,6 @@ def test_supporter_sends_by_email_and_sees_each_letter_sent(site, page, tmp_path
     page.goto(site + "/dev/mailbox/")
     letters = page.locator("td", has_text="A protest against criminalisation")
     assert letters.count() == 2
-
-
-@pytest.fixture
-def page_with_javascript(chromium):
-    context = chromium.new_context(locale="en-GB")
-    yield context.new_page()
-    context.close()
 
 
 def test_proof_of_work_is_solved_by_the_self_hosted_script(site, page_with_javascript, settings):
