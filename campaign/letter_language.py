@@ -93,6 +93,23 @@ MONTH_NAMES: dict[str, tuple[str, ...]] = {
 }
 FIRST_OF_MONTH = {"fr": "1er", "it": "1º"}
 
+# Column heads of a letter's hand-signing lines (group batches), printed on the letter itself.
+SIGNING_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "en": ("Name", "City", "Signature"),
+    "uk": ("Ім’я", "Місто", "Підпис"),
+    "ru": ("Имя", "Город", "Подпись"),
+    "cs": ("Jméno", "Město", "Podpis"),
+    "sk": ("Meno", "Mesto", "Podpis"),
+    "pl": ("Imię i nazwisko", "Miejscowość", "Podpis"),
+    "de": ("Name", "Ort", "Unterschrift"),
+    "it": ("Nome", "Città", "Firma"),
+    "fr": ("Nom", "Ville", "Signature"),
+    "es": ("Nombre", "Ciudad", "Firma"),
+    "ro": ("Nume", "Localitate", "Semnătură"),
+    "nl": ("Naam", "Woonplaats", "Handtekening"),
+    "lt": ("Vardas ir pavardė", "Miestas", "Parašas"),
+}
+
 
 @cache
 def salutations() -> dict[str, dict[str, dict[str, str] | str]]:
@@ -127,3 +144,7 @@ def letter_date_text(*, on_date: datetime.date, language: str) -> str:
 def _literal(text: str) -> str:
     """Escape every character, so that dateformat writes the text as it is."""
     return "".join(f"\\{char}" for char in text)
+
+
+def signing_columns(*, language: str) -> tuple[str, str, str] | None:
+    return SIGNING_COLUMNS.get(language)

@@ -7,6 +7,7 @@ import html
 import re
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core import mail
@@ -17,7 +18,9 @@ import pytest
 
 from campaign.letter_language import letter_date_text
 from campaign.models import LetterTemplate
+from campaign.rendering import RenderedLetter
 from campaign.services.seed import seed_texts_read
+from printing.pdf.documents import PrintLetter
 from tests.campaign.conftest import confirm_link
 from tests.factories import VerifiedOfficeFactory, started_long_ago
 from tests.printing.conftest import pdf_pages_text
@@ -124,7 +127,8 @@ def test_the_confirmation_email_speaks_the_interface_language(
     mail.outbox = []
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/{language}/c/law-13673/cz/", letter_post(sample_campaign, language=language, action="email")
+            f"/{language}/c/law-13673/cz/",
+            {**letter_post(sample_campaign, language=language, action="email"), "send_copy": "on"},
         )
 
     assert response.status_code == 302
@@ -162,6 +166,8 @@ def test_every_shipped_letter_language_reaches_preview_email_and_pdf_whole(
 
     preview = normalised(client.post("/en/c/law-13673/cz/", post).content.decode())
     preview_letters = preview[preview.index("preview") :]
+    mailto_page = client.post("/en/c/law-13673/cz/", {**post, "action": "mailto"}).content.decode()
+    mailto_links = [normalised(unquote(href)) for href in re.findall(r'href="(mailto:[^"]+)"', mailto_page)]
     pdf = client.post("/en/print/law-13673/cz/letter.pdf", {**post, "action": "print"})
     pdf_text = normalised(" ".join(pdf_pages_text(pdf.content)))
     mail.outbox = []
@@ -171,8 +177,8 @@ def test_every_shipped_letter_language_reaches_preview_email_and_pdf_whole(
         client.get(confirm_link(mail.outbox[0]).replace(settings.SITE_URL, ""))
     sent = [message for message in mail.outbox if message.to[0] in {office.email for office in sample_campaign}]
 
-    assert len(sent) == 2
-    for text in (preview_letters, pdf_text, *(normalised(message.body) for message in sent)):
+    assert len(sent) == len(mailto_links) == 2
+    for text in (preview_letters, pdf_text, *mailto_links, *(normalised(message.body) for message in sent)):
         assert sentence in text
         if language != "en":
             assert [line for line in english if normalised(line) in text] == []
@@ -213,3 +219,14 @@ def test_every_public_page_links_its_other_languages_for_people_and_search_engin
         assert f'<a href="/{language}/c/law-13673/cz/?x=1" hreflang="{language}"' in page
     assert 'hreflang="x-default"' in page
     assert '<form class="language"' not in page  # the switcher is plain links: no JavaScript, no POST
+
+
+@pytest.mark.parametrize("language", sorted(SEED))
+def test_hand_signing_columns_are_printed_in_every_shipped_letter_language(language):
+    letter = RenderedLetter(
+        language=language, subject="", salutation="", body="", closing="", signature_name="", signature_city="", date=""
+    )
+    labels = PrintLetter(letter, "", (), "", "", sign_lines=3).sign_labels
+
+    assert set(labels) == {"name", "city", "signature"}
+    assert (labels["city"] == "City") == (language == "en")

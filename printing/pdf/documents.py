@@ -16,6 +16,7 @@ from django.template.loader import get_template
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from campaign.letter_language import signing_columns
 from campaign.rendering import RenderedLetter
 
 from .assemble import PdfAssembler
@@ -65,8 +66,11 @@ class PrintLetter:
     @property
     def sign_labels(self) -> dict[str, str]:
         """Column heads of the hand-signing lines, in the letter's language."""
-        with translation.override(self.letter.language):
-            return {"name": _("Name"), "city": _("City"), "signature": _("Signature")}
+        columns = signing_columns(language=self.letter.language)
+        if columns is None:
+            with translation.override(self.letter.language):
+                columns = (_("Name"), _("City"), _("Signature"))
+        return dict(zip(("name", "city", "signature"), columns, strict=True))
 
 
 @dataclass(frozen=True)

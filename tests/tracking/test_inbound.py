@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 
@@ -367,3 +367,22 @@ def test_malformed_body_with_good_credentials_is_a_client_error(client, db):
     response = client.post(WEBHOOK_URL, data="{not json", content_type="application/json", HTTP_AUTHORIZATION=GOOD_AUTH)
     assert response.status_code == 400
     assert Reply.objects.count() == 0
+
+
+def test_a_forwarded_reply_speaks_the_language_the_supporter_wrote_in(
+    client, campaign, tracked_offices, django_capture_on_commit_callbacks
+):
+    letter = LetterFactory(
+        submission__campaign=campaign, submission__interface_language="cs", office=tracked_offices["brno"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, _payload(letter.reply_token))
+
+    (forwarded,) = mail.outbox
+    with translation.override("cs"):
+        expected = translation.gettext("Reply from %(office)s: %(subject)s") % {
+            "office": letter.office.name,
+            "subject": Reply.objects.get().subject,
+        }
+    assert not expected.startswith("Reply from")
+    assert forwarded.subject == expected

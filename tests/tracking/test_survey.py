@@ -5,7 +5,7 @@ import re
 import time
 
 from django.core import mail, signing
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 
@@ -154,3 +154,17 @@ def test_expired_link(client, submission, monkeypatch, send_due_surveys):
     assert response.status_code == 410
     assert "This link has expired." in response.content.decode()
     assert SurveyAnswer.objects.count() == 0
+
+
+def test_the_survey_speaks_the_language_the_supporter_wrote_in(campaign, tracked_offices, send_due_surveys):
+    submission = SubmissionFactory(campaign=campaign, language="en", interface_language="uk")
+    LetterFactory(submission=submission, office=tracked_offices["prague"], sent_at=_days_ago(15))
+    mail.outbox = []
+
+    send_due_surveys()
+
+    (message,) = mail.outbox
+    with translation.override("uk"):
+        yes = translation.gettext("Yes, they replied: %(url)s").split(":")[0]
+    assert yes in message.body and "Yes, they replied" not in message.body
+    assert "/uk/progress/survey/" in message.body
