@@ -15,6 +15,7 @@ from django_countries.fields import CountryField
 
 from embassies.models import Office
 
+from .letter_language import salutation_languages
 from .rendering import template_placeholders_validate
 
 LANGUAGE_CHOICES = global_settings.LANGUAGES
@@ -146,6 +147,14 @@ class LetterTemplate(models.Model):
                 template_placeholders_validate(getattr(self, field))
             except ValidationError as error:
                 errors[field] = error
+        if "body" not in errors and "{salutation}" in self.body and self.language not in salutation_languages():
+            errors["body"] = ValidationError(
+                _(
+                    "The site has no salutations in this language yet: write the greeting into the letter "
+                    "(e.g. the language's “Dear Ambassador”) instead of {salutation}."
+                ),
+                code="salutation_language",
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -276,3 +277,16 @@ def test_a_template_with_an_unknown_placeholder_cannot_be_saved_in_the_admin(adm
     assert "Unknown placeholder: {ambassador}" in response.content.decode()
     template.refresh_from_db()
     assert "{ambassador}" not in template.body
+
+
+def test_a_letter_in_a_language_without_salutations_must_write_its_own_greeting(campaign):
+    hungarian = LetterTemplate(
+        campaign=campaign, language="hu", subject="Tiltakozás", body="{salutation},\n\nÍrunk.", closing="Tisztelettel"
+    )
+
+    with pytest.raises(ValidationError) as error:
+        hungarian.full_clean()
+    assert "{salutation}" in str(error.value.message_dict["body"])
+
+    hungarian.body = "Tisztelt Nagykövet Úr!\n\nÍrunk {host_country} polgárai nevében."
+    hungarian.full_clean()
