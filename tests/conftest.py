@@ -15,10 +15,13 @@ from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
 
+import boto3
 import pytest
 import redis
+from moto.server import ThreadedMotoServer
 from playwright.sync_api import sync_playwright
 
+from config.settings.base import media_storage
 from tests.databases import postgres_database_create, postgres_database_drop, postgres_server_url
 from tests.factories import CampaignFactory, LetterTemplateFactory
 from tests.processes import free_port, processes_stop, wait_for
@@ -220,3 +223,43 @@ def django_with_worker(tmp_path, redis_url):
     processes_stop(*workers)
     for url in databases:
         postgres_database_drop(server_url=server_url, url=url)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A local S3-compatible server (moto's), standing in for the bucket several machines share."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_media(s3_endpoint, settings, monkeypatch):
+    """Media in a private bucket, configured as production would be: through the MEDIA_S3_* variables."""
+    bucket = f"letters-media-{free_port()}"
+    credentials = {"MEDIA_S3_ACCESS_KEY_ID": "test-key", "MEDIA_S3_SECRET_ACCESS_KEY": "test-secret"}
+    for name, value in {
+        "MEDIA_S3_BUCKET": bucket,
+        "MEDIA_S3_ENDPOINT_URL": s3_endpoint,
+        "MEDIA_S3_REGION": "us-east-1",
+        "MEDIA_S3_PREFIX": "media",
+        **credentials,
+    }.items():
+        monkeypatch.setenv(name, value)
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=credentials["MEDIA_S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=credentials["MEDIA_S3_SECRET_ACCESS_KEY"],
+    )
+    s3.create_bucket(Bucket=bucket)
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage()}
+    settings.MEDIA_ROOT = "/nonexistent"  # nothing may fall back to the local disk
+
+    def keys() -> list[str]:
+        return [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+    return keys

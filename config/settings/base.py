@@ -117,6 +117,35 @@ STATIC_ROOT = BASE_DIR / env.str("DJANGO_STATIC_ROOT", "staticfiles")
 MEDIA_ROOT = BASE_DIR / env.str("DJANGO_MEDIA_ROOT", "media")
 MEDIA_URL = "/media/"
 
+
+def media_storage() -> dict:
+    """Where batch PDFs and reply attachments live: MEDIA_ROOT on one machine, or a private S3-compatible bucket
+    that several web and worker machines share (MEDIA_S3_BUCKET). The files are never public: views stream them to
+    the people allowed to see them."""
+    bucket = env.str("MEDIA_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env.str("MEDIA_S3_REGION", "") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", ""),
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", ""),
+            "location": env.str("MEDIA_S3_PREFIX", ""),
+            "default_acl": None,  # the bucket stays private; some S3-compatible stores refuse ACLs
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+STORAGES = {
+    "default": media_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

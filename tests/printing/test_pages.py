@@ -200,3 +200,18 @@ def test_admin_lists_groups_and_batches_with_their_counts(
     assert "Brno stall" in admin_client.get(reverse("admin:printing_group_changelist")).content.decode()
     page = admin_client.get(reverse("admin:printing_batch_changelist")).content.decode()
     assert "Generated" in page
+
+
+def test_batch_files_live_in_the_shared_bucket_when_one_is_configured(
+    client, member, template, group, czech_offices, django_capture_on_commit_callbacks, s3_media
+):
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("printing:batch_new"), batch_data(template, group))
+    batch = Batch.objects.get()
+
+    assert batch.status == BatchStatus.GENERATED
+    assert sorted(key.rsplit(".", 1)[1] for key in s3_media()) == ["csv", "pdf"]
+    assert all(key.startswith("media/print-batches/") for key in s3_media())
+    download = client.get(reverse("printing:batch_download", kwargs={"batch_id": batch.pk, "kind": "pdf"}))
+    assert len(pdf_pages_text(b"".join(download.streaming_content))) == 1 + 9 + 1

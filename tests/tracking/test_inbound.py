@@ -386,3 +386,17 @@ def test_a_forwarded_reply_speaks_the_language_the_supporter_wrote_in(
         }
     assert not expected.startswith("Reply from")
     assert forwarded.subject == expected
+
+
+def test_reply_attachments_live_in_the_shared_bucket_when_one_is_configured(
+    client, letter, django_capture_on_commit_callbacks, s3_media
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, _payload(letter.reply_token))
+
+    attachment = ReplyAttachment.objects.get()
+    assert s3_media() == [f"media/{attachment.file.name}"]
+    (forwarded,) = mail.outbox
+    ((name, content, mimetype),) = forwarded.attachments
+    assert (name, mimetype) == ("answer.pdf", "application/pdf")
+    assert content == base64.b64decode(POSTMARK_INBOUND["Attachments"][0]["Content"])
