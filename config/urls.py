@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from common.health import healthz
-from tracking.webhooks import InboundReplyWebhookView
+from tracking.webhooks import InboundReplyWebhookView, TrackingWebhookView
 
 # Addresses machines call (health checks, ESP webhooks) and the organisers' admin carry no language.
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path(
         "webhooks/anymail/postmark/inbound/", InboundReplyWebhookView.as_view(), name="tracking_postmark_inbound"
     ),  # before anymail's own: a larger body limit for replies with scanned letters
+    path("webhooks/anymail/postmark/tracking/", TrackingWebhookView.as_view(), name="tracking_postmark_tracking"),
     path("webhooks/anymail/", include("anymail.urls")),
 ]
 
