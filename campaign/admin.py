@@ -14,6 +14,7 @@ from common.admin import ReadOnlyAdmin
 from .models import Campaign, CampaignTranslation, ContactEvent, Letter, LetterTemplate
 from .rendering import PLACEHOLDERS, letter_demands_count
 from .selectors import letter_template_demands_mismatch
+from .services import letters_requeue
 
 
 def placeholders_help() -> str:
@@ -125,6 +126,24 @@ class LetterAdmin(ReadOnlyAdmin):
     ]
     list_select_related = ["campaign", "office"]
     search_fields = ["esp_message_id"]
+    actions = ["requeue"]
+
+    def has_requeue_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("campaign.view_letter") and request.user.has_perm("campaign.change_campaign")
+
+    @admin.action(description=_("Send the selected failed letters again"), permissions=["requeue"])
+    def requeue(self, request: HttpRequest, queryset: QuerySet[Letter]) -> None:
+        requeued, skipped = letters_requeue(letter_ids=list(queryset.values_list("pk", flat=True)))
+        messages.success(request, _("Letters queued again: %(count)d.") % {"count": len(requeued)})
+        if skipped:
+            messages.warning(
+                request,
+                _(
+                    "Not queued: %(count)d (not failed, the supporter's data is erased, the campaign is closed, or "
+                    "the same supporter has another letter to that office on its way)."
+                )
+                % {"count": len(skipped)},
+            )
 
 
 @admin.register(ContactEvent)

@@ -241,6 +241,9 @@ class Letter(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    soft_bounced_at = models.DateTimeField(
+        null=True, blank=True, help_text="A temporary bounce: the letter may still arrive; the office is not flagged."
+    )
     status_changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

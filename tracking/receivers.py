@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from anymail.signals import AnymailInboundEvent, AnymailTrackingEvent, inbound, tracking
 from anymail.webhooks.base import AnymailCoreWebhookView
 
+from campaign.esp import bounce_is_transient
 from campaign.models import ContactEvent
 
 from .models import Reply, SurveyAnswer
@@ -28,6 +29,7 @@ def letter_delivery_received(
         recipient=event.recipient,
         description=event.description or event.mta_response,
         metadata=event.metadata,
+        transient=event.event_type == "bounced" and bounce_is_transient(esp_name=esp_name, esp_event=event.esp_event),
     )
 
 

@@ -6,6 +6,15 @@ import requests
 
 from .base import LETTER_REF_METADATA, AnymailAdapter, EspLookupError
 
+# Postmark's bounce types that say "not now" rather than "never": https://postmarkapp.com/developer/api/bounce-api
+POSTMARK_TRANSIENT_BOUNCES = frozenset(
+    {"SoftBounce", "Transient", "DnsError", "AutoResponder", "ChallengeVerification", "Unknown", "Blocked"}
+)
+
+
+def postmark_bounce_is_transient(esp_event: object) -> bool:
+    return isinstance(esp_event, dict) and esp_event.get("Type") in POSTMARK_TRANSIENT_BOUNCES
+
 
 class PostmarkAdapter(AnymailAdapter):
     def accepted_message_id(self, *, letter_ref: str) -> str | None:

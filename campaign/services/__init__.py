@@ -2,7 +2,7 @@
 submissions (the supporter's request and its confirmation), outbox (sending each letter), contacts (counts)."""
 
 from .contacts import contact_record, mailto_sent_mark
-from .outbox import letter_claim, letter_send, letters_sweep
+from .outbox import letter_claim, letter_send, letters_requeue, letters_sweep
 from .submissions import (
     submission_confirm,
     submission_create,
@@ -15,6 +15,7 @@ __all__ = [
     "contact_record",
     "letter_claim",
     "letter_send",
+    "letters_requeue",
     "letters_sweep",
     "mailto_sent_mark",
     "submission_confirm",

@@ -11,7 +11,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -20,7 +20,7 @@ from common.queueing import task_queue_on_commit
 
 from ..emails import letter_message_build
 from ..esp import EspLookupError, SendResult, esp_adapter
-from ..models import ContactChannel, Letter, LetterStatus
+from ..models import Campaign, ContactChannel, Letter, LetterStatus
 from ..selectors import letter_template_closing
 from ..tasks import letter_send_task
 from .contacts import contact_record
@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 # Stored in English like the ESP's own reasons; the status page translates the ones it knows.
 REASON_OFFICE_NOT_EMAILABLE = gettext_noop("The office's email address is no longer in use for mail.")
+
+
+REPORTED_BY_THE_ESP = [LetterStatus.DELIVERED, LetterStatus.BOUNCED, LetterStatus.COMPLAINED, LetterStatus.REJECTED]
 
 
 class LetterSendTransientError(Exception):
@@ -90,10 +93,43 @@ def letter_mark_sent(*, letter: Letter, esp_message_id: str) -> LetterStatus:
             status_changed_at=now,
             failure_reason="",
         )
+        if not updated:
+            # The ESP's delivery report overtook the worker: keep its newer status, add what only we know.
+            updated = Letter.objects.filter(pk=letter.pk, status__in=REPORTED_BY_THE_ESP, sent_at__isnull=True).update(
+                esp_message_id=esp_message_id, sent_at=now
+            )
         if updated:
             contact_record(campaign=letter.campaign, office=letter.office, channel=ContactChannel.EMAIL_SENT)
     logger.info("letter %s sent, ESP message %s", letter.pk, esp_message_id)
     return LetterStatus.SENT
+
+
+def letters_requeue(*, letter_ids: list[int]) -> tuple[list[int], list[int]]:
+    """Send failed letters again, e.g. after an ESP outage. Returns (requeued, skipped) ids.
+
+    Skipped: letters not failed, whose supporter's data was erased, whose campaign closed, or whose sender
+    meanwhile has another live letter to the office (the duplicate guard).
+    """
+    now = timezone.now()
+    open_campaigns = Campaign.objects.open().values("pk")
+    candidates = Letter.objects.filter(
+        pk__in=letter_ids,
+        status=LetterStatus.FAILED,
+        submission__erased_at__isnull=True,
+        campaign__in=open_campaigns,
+    ).exclude(submission__email="")
+    requeued = []
+    for letter_id in candidates.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                Letter.objects.filter(pk=letter_id, status=LetterStatus.FAILED).update(
+                    status=LetterStatus.QUEUED, attempts=0, failure_reason="", queued_at=now, status_changed_at=now
+                )
+            requeued.append(letter_id)
+        except IntegrityError:
+            continue
+    letters_queue(letter_ids=requeued)
+    return requeued, sorted(set(letter_ids) - set(requeued))
 
 
 def letter_mark_failed(*, letter: Letter, reason: str) -> LetterStatus:

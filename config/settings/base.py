@@ -175,6 +175,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Sending letters. The sweep's "sending" threshold must exceed the send task's hard time limit.
 LETTER_SEND_MAX_RETRIES = env.int("LETTER_SEND_MAX_RETRIES", 6)
 LETTER_SEND_MAX_ATTEMPTS = env.int("LETTER_SEND_MAX_ATTEMPTS", 10)
+# An office is flagged after a hard bounce, or after this many letters to it bounced temporarily (a full
+# mailbox, greylisting) within the window; one soft bounce never stops the mail to an embassy.
+SOFT_BOUNCES_TO_FLAG = env.int("SOFT_BOUNCES_TO_FLAG", 3)
+SOFT_BOUNCE_WINDOW_DAYS = env.int("SOFT_BOUNCE_WINDOW_DAYS", 14)
 LETTER_SEND_TIME_LIMIT_SECONDS = env.int("LETTER_SEND_TIME_LIMIT_SECONDS", 120)
 LETTER_RETRY_BACKOFF_SECONDS = env.int("LETTER_RETRY_BACKOFF_SECONDS", 30)
 LETTER_RETRY_BACKOFF_MAX_SECONDS = env.int("LETTER_RETRY_BACKOFF_MAX_SECONDS", 600)

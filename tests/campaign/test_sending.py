@@ -2,15 +2,23 @@
 
 import datetime
 
+from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
 
 from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus
-from campaign.services import letter_claim, letter_send, letters_sweep
+from campaign.services import letter_claim, letter_send, letters_requeue, letters_sweep
 from campaign.tasks import letter_send_task
 from embassies.services import office_email_flag
-from tests.factories import CampaignFactory, LetterTemplateFactory, SubmissionFactory, VerifiedOfficeFactory
+from tests.factories import (
+    CampaignFactory,
+    LetterFactory,
+    LetterTemplateFactory,
+    SubmissionFactory,
+    VerifiedOfficeFactory,
+)
 
 from .esp_backends import FlakyBackend
 
@@ -132,3 +140,38 @@ def test_sweep_gives_up_on_a_letter_that_keeps_killing_workers(queued_letter, se
 
     queued_letter.refresh_from_db()
     assert queued_letter.status == LetterStatus.FAILED
+
+
+def test_an_organiser_sends_failed_letters_again_after_an_outage(admin_client, django_capture_on_commit_callbacks):
+    failed = LetterFactory(status=LetterStatus.FAILED, failure_reason="Gave up after 10 attempts.")
+    erased = LetterFactory(status=LetterStatus.FAILED, submission__email="", submission__erased_at=timezone.now())
+    delivered = LetterFactory(status=LetterStatus.DELIVERED)
+    mail.outbox = []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:campaign_letter_changelist"),
+            {"action": "requeue", "_selected_action": [failed.pk, erased.pk, delivered.pk]},
+            follow=True,
+        )
+
+    notices = [str(message) for message in response.context["messages"]]
+    assert "Letters queued again: 1." in notices
+    assert any(notice.startswith("Not queued: 2") for notice in notices)
+    failed.refresh_from_db()
+    assert failed.status == LetterStatus.SENT and failed.failure_reason == ""
+    assert [message.to for message in mail.outbox] == [[failed.office.email]]
+    assert Letter.objects.get(pk=erased.pk).status == LetterStatus.FAILED
+    assert Letter.objects.get(pk=delivered.pk).status == LetterStatus.DELIVERED
+
+
+def test_requeueing_respects_the_duplicate_guard():
+    failed = LetterFactory(status=LetterStatus.FAILED)
+    LetterFactory(
+        campaign=failed.campaign, office=failed.office, sender_hash=failed.sender_hash, status=LetterStatus.SENT
+    )
+
+    requeued, skipped = letters_requeue(letter_ids=[failed.pk])
+
+    assert (requeued, skipped) == ([], [failed.pk])
+    assert Letter.objects.get(pk=failed.pk).status == LetterStatus.FAILED

@@ -10,6 +10,7 @@ from django.utils import timezone
 import pytest
 
 from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus, Submission, WebhookEvent
+from campaign.services.outbox import letter_mark_sent
 from tests.factories import CampaignFactory, VerifiedOfficeFactory
 from tests.postmark_payloads import delivery_event
 
@@ -162,3 +163,58 @@ def test_a_production_site_without_a_webhook_secret_refuses_to_start(settings, d
     found = [message for message in checks.run_checks() if message.id == "common.E001"]
 
     assert len(found) == errors
+
+
+def another_letter_to(office) -> Letter:
+    submission = Submission.objects.create(
+        campaign=CampaignFactory(), language="en", sender_hash="h2", confirmed_at=timezone.now()
+    )
+    return Letter.objects.create(
+        submission=submission,
+        campaign=submission.campaign,
+        office=office,
+        sender_hash="h2",
+        status=LetterStatus.SENT,
+        esp_message_id=f"msg-{Letter.objects.count()}",
+    )
+
+
+@pytest.mark.parametrize("bounce_type", ["SoftBounce", "Transient", "DnsError"])
+def test_a_soft_bounce_neither_ends_the_letter_nor_flags_the_office(client, sent_letter, bounce_type):
+    response = post(client, bounce(sent_letter, Type=bounce_type, TypeCode=4096, Inactive=False), **auth())
+
+    assert response.status_code == 200
+    sent_letter.refresh_from_db()
+    sent_letter.office.refresh_from_db()
+    assert sent_letter.status == LetterStatus.SENT
+    assert sent_letter.office.email_flagged_at is None
+    if bounce_type == "SoftBounce":  # anymail reports it as "bounced"; the others as "deferred"
+        assert sent_letter.soft_bounced_at is not None
+        assert "Temporary bounce" in sent_letter.failure_reason
+
+    post(client, delivery(sent_letter), **auth())
+    sent_letter.refresh_from_db()
+    assert sent_letter.status == LetterStatus.DELIVERED
+
+
+def test_repeated_soft_bounces_across_letters_flag_the_office(client, sent_letter, settings):
+    settings.SOFT_BOUNCES_TO_FLAG = 3
+    letters = [sent_letter, another_letter_to(sent_letter.office), another_letter_to(sent_letter.office)]
+    for number, letter in enumerate(letters):
+        post(client, bounce(letter, Type="SoftBounce", ID=1000 + number), **auth())
+        sent_letter.office.refresh_from_db()
+        assert (sent_letter.office.email_flagged_at is not None) == (number == 2)
+    assert "3 letters bounced temporarily within 14 days" in sent_letter.office.email_flag_reason
+
+
+def test_a_delivery_reported_before_the_worker_recorded_sent_keeps_the_message_id_and_the_count(client, sent_letter):
+    Letter.objects.filter(pk=sent_letter.pk).update(status=LetterStatus.SENDING, esp_message_id="")
+    post(client, delivery(sent_letter), **auth())  # found by its letter reference in the metadata
+
+    letter_mark_sent(letter=sent_letter, esp_message_id="0f3c1a2b-late")
+
+    sent_letter.refresh_from_db()
+    assert sent_letter.status == LetterStatus.DELIVERED
+    assert sent_letter.esp_message_id == "0f3c1a2b-late" and sent_letter.sent_at is not None
+    channels = list(ContactEvent.objects.values_list("channel", flat=True))
+    assert sorted(channels) == [ContactChannel.EMAIL_DELIVERED, ContactChannel.EMAIL_SENT]

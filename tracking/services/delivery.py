@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,8 +44,13 @@ def letter_delivery_apply(
     recipient: str | None = None,
     description: str | None = None,
     metadata: dict | None = None,
+    transient: bool = False,
 ) -> bool:
-    """Apply one tracking event. True if it changed a letter; an event seen before changes nothing."""
+    """Apply one tracking event. True if it changed a letter; an event seen before changes nothing.
+
+    A transient bounce leaves the letter as it was (a delivery may still follow) and flags the office only when
+    SOFT_BOUNCES_TO_FLAG letters to it bounced so within SOFT_BOUNCE_WINDOW_DAYS.
+    """
     new_status = EVENT_STATUS.get(event_type)
     if new_status is None:
         return False
@@ -64,6 +70,9 @@ def letter_delivery_apply(
             return False
         if recipient and recipient.lower() != letter.office.email.lower():
             return False  # e.g. the Cc'd reply address: not the office's mail
+        if new_status == LetterStatus.BOUNCED and transient:
+            _letter_soft_bounce(letter=letter, description=description or event_type)
+            return True
         if letter.status == new_status:
             return False
         if new_status == LetterStatus.DELIVERED and letter.status not in DELIVERED_ONLY_FROM:
@@ -75,10 +84,34 @@ def letter_delivery_apply(
         if new_status == LetterStatus.DELIVERED:
             contact_record(campaign=letter.campaign, office=letter.office, channel=ContactChannel.EMAIL_DELIVERED)
         if new_status in FLAGS_OFFICE:
-            reason = f"{event_type} on {timezone.localdate().isoformat()}: {description or ''}".strip()
-            if office_email_flag(office=letter.office, reason=reason):
-                transaction.on_commit(lambda: _organisers_notify(office=letter.office, reason=reason))
+            _office_flag(
+                office=letter.office, reason=f"{event_type} on {timezone.localdate().isoformat()}: {description or ''}"
+            )
     return True
+
+
+def _letter_soft_bounce(*, letter: Letter, description: str) -> None:
+    now = timezone.now()
+    letter.soft_bounced_at = now
+    if letter.status != LetterStatus.DELIVERED:
+        letter.failure_reason = f"Temporary bounce, the ESP may still deliver: {description}"[:500]
+    letter.save(update_fields=["soft_bounced_at", "failure_reason", "status_changed_at"])
+    window_start = now - datetime.timedelta(days=settings.SOFT_BOUNCE_WINDOW_DAYS)
+    recent = Letter.objects.filter(office=letter.office, soft_bounced_at__gte=window_start).count()
+    if recent >= settings.SOFT_BOUNCES_TO_FLAG:
+        _office_flag(
+            office=letter.office,
+            reason=(
+                f"{recent} letters bounced temporarily within {settings.SOFT_BOUNCE_WINDOW_DAYS} days "
+                f"(last on {timezone.localdate().isoformat()}: {description})"
+            ),
+        )
+
+
+def _office_flag(*, office: Office, reason: str) -> None:
+    reason = reason.strip()
+    if office_email_flag(office=office, reason=reason):
+        transaction.on_commit(lambda: _organisers_notify(office=office, reason=reason))
 
 
 def _organisers_notify(*, office: Office, reason: str) -> None:
