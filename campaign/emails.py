@@ -52,12 +52,13 @@ def letter_rendered(letter: Letter, *, closing: str) -> RenderedLetter:
 
 
 def letter_message_build(letter: Letter, *, closing: str) -> AnymailMessage:
-    """One message to one office. Reply-To follows the campaign's reply capture setting."""
+    """One message to one office. The supporter's address reaches it only if they chose to show it; then the
+    campaign's reply capture setting decides where the reply address goes."""
     submission = letter.submission
     campaign = letter.campaign
     reply_address = letter_reply_address(letter)
-    if campaign.reply_capture == ReplyCapture.REPLY_TO:
-        reply_to, cc = [reply_address], []
+    if not submission.share_email or campaign.reply_capture == ReplyCapture.REPLY_TO:
+        reply_to, cc = [reply_address], []  # the office answers the reply address, which forwards to the supporter
     elif campaign.reply_capture == ReplyCapture.CC:
         reply_to, cc = [submission.email], [reply_address]
     else:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.abuse import AbuseGuardFormMixin
 from common.converters import database_id_parse
+from common.text import text_line_clean, text_paragraph_clean
 from embassies.models import Office, OfficeKind
 
 from .models import Campaign, LetterTemplate
@@ -107,6 +108,14 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
         required=False,
         validators=[email_deliverable_validate],
         help_text=_("Only for sending by email: we ask you to confirm, and replies reach you."),
+    )
+    share_email = forms.BooleanField(
+        label=_("Show my email address to the offices"),
+        required=False,
+        help_text=_(
+            "Off: the offices see only the campaign's reply address, and their answers are forwarded to you. "
+            "On: they also see your address and can write to you directly."
+        ),
     )
     personal_paragraph = forms.CharField(
         label=_("A few words of your own"),
@@ -222,6 +231,18 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
         if self.channel == CHANNEL_MAILTO and not any(office.email for office in offices):
             raise ValidationError(_("None of these offices has an email address."), code="no_email")
         return offices
+
+    def clean_name(self) -> str:
+        name = text_line_clean(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(self.fields["name"].error_messages["required"], code="required")
+        return name
+
+    def clean_city(self) -> str:
+        return text_line_clean(self.cleaned_data["city"])
+
+    def clean_personal_paragraph(self) -> str:
+        return text_paragraph_clean(self.cleaned_data["personal_paragraph"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

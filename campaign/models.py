@@ -22,6 +22,9 @@ LANGUAGE_CHOICES = global_settings.LANGUAGES
 
 
 class ReplyCapture(models.TextChoices):
+    """Where the letter's reply address goes when a supporter chose to show their own address (Reply-To) to the
+    offices. Otherwise the reply address is always the Reply-To, and the supporter's address never leaves us."""
+
     REPLY_TO = "reply_to", _("Put the letter's reply address in Reply-To")
     CC = "cc", _("Put the letter's reply address in Cc")
     OFF = "off", _("Do not capture replies")
@@ -177,6 +180,9 @@ class Submission(models.Model):
     body = models.TextField(blank=True)
     personal_paragraph = models.TextField(blank=True)
     send_copy = models.BooleanField(default=False)
+    share_email = models.BooleanField(
+        default=False, help_text="The supporter chose to show their address to the offices (Reply-To)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)

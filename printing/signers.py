@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from common.text import text_line_clean
+
 SIGNERS_MAX = 2000
 NAME_MAX = 100
 CITY_MAX = 100
@@ -32,7 +34,7 @@ def signers_parse(text: str) -> list[SignerRow]:
     except csv.Error as error:
         raise ValidationError(_("The list could not be read as CSV: %(error)s") % {"error": error}) from error
     for number, fields in enumerate(lines, start=1):
-        fields = [value.strip() for value in fields]
+        fields = [text_line_clean(value) for value in fields]
         if not any(fields):
             continue
         if number == 1 and fields[0].lower() in HEADER_NAMES:

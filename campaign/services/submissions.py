@@ -71,6 +71,7 @@ def submission_create(
     personal_paragraph: str,
     send_copy: bool,
     interface_language: str,
+    share_email: bool = False,
 ) -> Submission:
     """Store the supporter's letters as pending and ask them, by email, to confirm."""
     sender_hash = sender_hash_for(email)
@@ -87,6 +88,7 @@ def submission_create(
             body=body.strip(),
             personal_paragraph=personal_paragraph.strip(),
             send_copy=send_copy,
+            share_email=share_email,
         )
         Letter.objects.bulk_create(
             Letter(submission=submission, campaign=campaign, office=office, sender_hash=sender_hash)

@@ -73,6 +73,7 @@ def _language_switched(request: HttpRequest, *, campaign: Campaign, cc: str) -> 
     initial = {field: posted.get(field, "") for field in ("language", "name", "city", "email", "personal_paragraph")}
     initial["offices"] = [office_id for office_id in map(database_id_parse, posted.getlist("offices")) if office_id]
     initial["send_copy"] = bool(posted.get("send_copy"))
+    initial["share_email"] = bool(posted.get("share_email"))
     form = LetterForm(campaign=campaign, host_country=cc.upper(), channel=CHANNEL_EMAIL, initial=initial)
     if posted.get("language") not in form.templates:
         form = LetterForm(posted, campaign=campaign, host_country=cc.upper(), channel=CHANNEL_PREVIEW)
@@ -127,6 +128,7 @@ def _email_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm,
         body=data["body"],
         personal_paragraph=data["personal_paragraph"],
         send_copy=data["send_copy"],
+        share_email=data["share_email"],
         interface_language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     return redirect("campaign:check_inbox", slug=campaign.slug)

@@ -65,20 +65,30 @@ def test_confirmation_sends_one_personalised_letter_per_office(client, campaign,
 
 
 @pytest.mark.parametrize(
-    ("capture", "expect_reply_to_supporter", "expect_cc_token"),
-    [(ReplyCapture.OFF, True, False), (ReplyCapture.CC, True, True)],
+    ("capture", "share_email", "expect_reply_to_supporter", "expect_cc_token"),
+    [
+        (ReplyCapture.OFF, "on", True, False),
+        (ReplyCapture.CC, "on", True, True),
+        (ReplyCapture.REPLY_TO, "on", False, False),
+        (ReplyCapture.OFF, "", False, False),
+        (ReplyCapture.CC, "", False, False),
+    ],
 )
-def test_reply_capture_modes(
-    client, campaign, letter_data, outbox, capture, expect_reply_to_supporter, expect_cc_token
+def test_the_supporters_address_reaches_the_office_only_when_they_choose(
+    client, campaign, letter_data, outbox, capture, share_email, expect_reply_to_supporter, expect_cc_token
 ):
     campaign.reply_capture = capture
     campaign.save()
-    submit_and_confirm(client, letter_data, outbox, office_keys=("embassy",))
+    submit_and_confirm(client, letter_data, outbox, office_keys=("embassy",), share_email=share_email)
 
     letter = Letter.objects.get()
     message = outbox[-1]
+    reply_address = f"{letter.reply_token}@reply.example.org"
     assert (message.reply_to == ["jana@example.org"]) is expect_reply_to_supporter
-    assert (message.cc == [f"{letter.reply_token}@reply.example.org"]) is expect_cc_token
+    assert (message.cc == [reply_address]) is expect_cc_token
+    if not expect_reply_to_supporter:
+        assert message.reply_to == [reply_address]
+        assert "jana@example.org" not in str(message.message())
 
 
 def test_copy_to_the_supporter_is_a_separate_message(client, campaign, offices, letter_data, outbox):

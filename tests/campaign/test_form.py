@@ -229,3 +229,34 @@ def test_the_form_says_which_languages_each_office_takes(client, campaign, offic
     offices["consulate"].save(update_fields=["languages"])
     page = client.get(FORM_URL).content.decode()
     assert "Letters in: Ukrainian, Czech" in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Jan \u202ekávoN", "Jan kávoN"),
+        ("Ja\u200bna  No\u2060váková", "Jana Nováková"),
+        ("Jana Nova\u0301kova\u0301", "Jana Nováková"),  # decomposed accents become one character each
+        ("\ufeffJana", "Jana"),
+    ],
+)
+def test_names_lose_hidden_direction_and_zero_width_characters(client, campaign, offices, letter_data, typed, stored):
+    client.post(FORM_URL, letter_data(name=typed, city=typed))
+
+    submission = Submission.objects.get()
+    assert (submission.name, submission.city) == (stored, stored)
+
+
+def test_a_name_of_only_invisible_characters_is_missing(client, campaign, offices, letter_data):
+    response = client.post(FORM_URL, letter_data(name="\u200b\u202e\u200b"))
+
+    assert "This field is required." in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+def test_the_paragraph_keeps_the_joiners_a_script_needs_but_not_direction_overrides(
+    client, campaign, offices, letter_data
+):
+    client.post(FORM_URL, letter_data(personal_paragraph="می\u200cخواهم \u202eevil"))
+
+    assert Submission.objects.get().personal_paragraph == "می\u200cخواهم evil"
