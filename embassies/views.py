@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 
 from django_countries.fields import Country
 
+from common.http import public_page
+
 from .directory_csv import offices_csv_write
 from .models import Office
 from .selectors import (
@@ -37,6 +39,7 @@ def host_country_or_404(cc: str) -> Country:
     return Country(cc.upper())
 
 
+@public_page
 @require_GET
 def country_list(request: HttpRequest) -> HttpResponse:
     sending = sending_filter(request)
@@ -51,6 +54,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_GET
 def country_detail(request: HttpRequest, cc: str) -> HttpResponse:
     country = host_country_or_404(cc)
@@ -70,11 +74,13 @@ def csv_response(*, offices: Iterable[Office], filename: str) -> HttpResponse:
     return response
 
 
+@public_page
 @require_GET
 def directory_csv(request: HttpRequest) -> HttpResponse:
     return csv_response(offices=office_list_public(), filename="directory.csv")
 
 
+@public_page
 @require_GET
 def country_csv(request: HttpRequest, cc: str) -> HttpResponse:
     country = host_country_or_404(cc)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from campaign.forms import CHANNEL_PRINT, LetterForm
 from campaign.shortcuts import campaign_open_or_404, letter_page_context
 from common.abuse import client_ip
+from common.http import public_page
 
 from .forms import BatchForm, PostedForm, SupporterPaperForm
 from .models import Batch, BatchStatus
@@ -37,6 +38,7 @@ def member_login_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 login = auth_views.LoginView.as_view(template_name="printing/login.html")
 
 
+@public_page
 @require_POST
 def supporter_pdf(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
     campaign = campaign_open_or_404(slug)

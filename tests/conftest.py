@@ -96,21 +96,43 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, monkeypatch):
-    """A Chromium page with JavaScript off, in British English. It fails the test if the page asked anything of
-    another server than the test's own: no CDN, fonts or trackers."""
+def browser_context(chromium, monkeypatch):
+    """Open Chromium contexts that fail the test if a page asked anything of another server than the test's own
+    (no CDN, fonts or trackers) or broke the Content-Security-Policy."""
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    context = chromium.new_context(java_script_enabled=False, locale="en-GB", viewport={"width": 1100, "height": 900})
-    requests_elsewhere = []
-    context.on(
-        "request",
-        lambda request: None if request.url.startswith("http://localhost") else requests_elsewhere.append(request.url),
-    )
-    yield context.new_page()
-    context.close()
+    contexts, requests_elsewhere, csp_violations = [], [], []
+
+    def open_context(**options):
+        context = chromium.new_context(**options)
+        context.on(
+            "request",
+            lambda request: (
+                None
+                if request.url.startswith(("http://localhost", "http://127.0.0.1"))
+                else requests_elsewhere.append(request.url)
+            ),
+        )
+        context.on(
+            "console",
+            lambda message: csp_violations.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
     _connections_close_outside_transactions()
     assert requests_elsewhere == []
+    assert csp_violations == []
+
+
+@pytest.fixture
+def page(browser_context):
+    """A Chromium page with JavaScript off, in British English."""
+    context = browser_context(java_script_enabled=False, locale="en-GB", viewport={"width": 1100, "height": 900})
+    return context.new_page()
 
 
 def _connections_close_outside_transactions() -> None:

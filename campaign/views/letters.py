@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 
+from common.http import public_page
+
 from ..models import LetterStatus
 from ..selectors import letter_list_for_submission
 from ..services import submission_confirm as submission_confirm_service
@@ -15,6 +17,7 @@ from ..shortcuts import campaign_open_or_404
 IN_PROGRESS = {LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING}
 
 
+@public_page
 def check_inbox(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_open_or_404(slug)
     return render(
@@ -24,6 +27,7 @@ def check_inbox(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def submission_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if request.method == "HEAD":
         return HttpResponse()  # link checkers in mail systems probe with HEAD; only a person's GET confirms
@@ -53,6 +57,7 @@ def submission_confirm(request: HttpRequest, slug: str, token: str) -> HttpRespo
     )
 
 
+@public_page
 def letter_status(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     submission = submission_from_status_token(token=token)
     if submission is None or submission.campaign.slug != slug:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from common.abuse import GuardUnavailable, client_ip
 from common.converters import database_id_parse
+from common.http import public_page
 from embassies.models import Office
 
 from ..forms import CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PREVIEW, LetterForm
@@ -22,10 +23,12 @@ ACTIONS = {"preview": CHANNEL_PREVIEW, "email": CHANNEL_EMAIL, "mailto": CHANNEL
 ACTION_LANGUAGE = "language"  # show the letter in the chosen language; nothing is checked or sent yet
 
 
+@public_page
 def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "campaign/campaign_list.html", {"campaigns": campaign_list_open()})
 
 
+@public_page
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_open_or_404(slug)
     countries = campaign_host_countries(campaign=campaign)
@@ -45,6 +48,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "campaign/campaign_detail.html", {"campaign": campaign, "countries": countries})
 
 
+@public_page
 def letter_form(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
     campaign = campaign_open_or_404(slug)
     context = letter_page_context(campaign=campaign, cc=cc)

@@ -38,7 +38,5 @@ def site(live_server, settings, tmp_path, transactional_db):
 
 
 @pytest.fixture
-def page_with_javascript(chromium):
-    context = chromium.new_context(locale="en-GB")
-    yield context.new_page()
-    context.close()
+def page_with_javascript(browser_context):
+    return browser_context(locale="en-GB").new_page()

@@ -33,7 +33,9 @@ def text_of(message: email.message.EmailMessage) -> str:
 
 
 def test_ukrainian_interface_czech_letter_preview_pdf_and_email(site, page, tmp_path):
-    page.goto(site + "/en/c/law-13673/cz/")
+    response = page.goto(site + "/en/c/law-13673/cz/")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["referrer-policy"] == "no-referrer"
     page.get_by_role("link", name="Українська").click()
     assert page.url.startswith(site + "/uk/c/law-13673/cz/")
     assert page.locator("html").get_attribute("lang") == "uk"

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from campaign.models import Campaign, ContactChannel
 from campaign.selectors import campaign_is_open
 from common.abuse import client_ip
+from common.http import public_page
 from embassies.models import Office
 
 from ..forms import ContactReportForm
@@ -31,6 +32,7 @@ def _campaign_or_404(slug: str) -> Campaign:
     return campaign
 
 
+@public_page
 @require_http_methods(["GET", "HEAD"])
 def progress(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
@@ -73,12 +75,14 @@ def _campaign_and_office(slug: str, office_id: int) -> tuple[Campaign, Office]:
     return campaign, office
 
 
+@public_page
 @require_http_methods(["GET", "HEAD"])
 def office_page(request: HttpRequest, slug: str, office_id: int) -> HttpResponse:
     campaign, office = _campaign_and_office(slug, office_id)
     return _office_page(request, campaign=campaign, office=office)
 
 
+@public_page
 @require_POST
 def office_contact_report(request: HttpRequest, slug: str, office_id: int) -> HttpResponse:
     campaign, office = _campaign_and_office(slug, office_id)

@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from common.http import public_page
+
 from ..services import survey_answer_record
 from ..services.survey import SurveyOutcome
 
@@ -15,6 +17,7 @@ OUTCOME_STATUS = {
 }
 
 
+@public_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     """One click records the answer; the link works once.
