@@ -16,9 +16,11 @@ from .esp import LETTER_REF_METADATA
 from .models import Campaign, Letter, ReplyCapture, Submission
 from .rendering import RenderedLetter, letter_render
 from .selectors import campaign_localised
+from .tokens import submission_forget_token
 
 LETTER = mail_intent("campaign/emails/letter", tag="letter")
 CONFIRMATION = mail_intent("campaign/emails/confirmation", tag="confirmation")
+FORGET_LINKS = mail_intent("campaign/emails/forget_links", tag="forget-links")
 COPY = mail_intent("campaign/emails/copy", tag="copy")
 
 
@@ -30,6 +32,15 @@ def site_url_reverse(viewname: str, *, args: list, language: str) -> str:
     """A link in an email opens the page in the reader's language (/cs/…)."""
     with translation.override(language):
         return site_url(reverse(viewname, args=args))
+
+
+def submission_forget_url(*, submission: Submission, language: str) -> str:
+    """The erase-my-data link every email to a supporter carries."""
+    return site_url_reverse(
+        "campaign:submission_forget",
+        args=[submission.campaign.slug, submission_forget_token(submission=submission)],
+        language=language,
+    )
 
 
 def letter_reply_address(letter: Letter) -> str:
@@ -88,6 +99,7 @@ def confirmation_message_build(*, submission: Submission, token: str, language: 
                 "campaign:submission_confirm", args=[submission.campaign.slug, token], language=language
             ),
             "valid_hours": settings.CONFIRMATION_MAX_AGE_HOURS,
+            "forget_url": submission_forget_url(submission=submission, language=language),
             "retention_days": settings.RETENTION_UNCONFIRMED_DAYS,
         },
     )
@@ -108,6 +120,7 @@ def copy_message_build(*, submission: Submission, token: str, language: str, clo
             "status_url": site_url_reverse(
                 "campaign:letter_status", args=[submission.campaign.slug, token], language=language
             ),
+            "forget_url": submission_forget_url(submission=submission, language=language),
         },
     )
 
@@ -117,4 +130,23 @@ def campaign_sender(campaign: Campaign, *, language: str) -> str:
     is signed."""
     return address_format(
         name=campaign_localised(campaign=campaign, language=language).title, email=campaign.from_email
+    )
+
+
+def forget_links_message_build(*, submissions: list[Submission], language: str) -> AnymailMessage:
+    """The erase links of one address's letters, asked for on the erase page."""
+    return FORGET_LINKS.build(
+        to=[submissions[0].email],
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        language=language,
+        context={
+            "links": [
+                {
+                    "campaign": campaign_localised(campaign=submission.campaign, language=language),
+                    "created_at": submission.created_at,
+                    "url": submission_forget_url(submission=submission, language=language),
+                }
+                for submission in submissions
+            ]
+        },
     )

@@ -285,3 +285,7 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
                     },
                 ),
             )
+
+
+class ForgetRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Your email address"), max_length=254)

@@ -176,6 +176,9 @@ class Submission(models.Model):
     sender_hash = models.CharField(
         max_length=64, db_index=True, help_text="Keyed hash of the email address; survives erasure for dedupe."
     )
+    forget_token_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="SHA-256 of the supporter's erase-my-data link token."
+    )
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     personal_paragraph = models.TextField(blank=True)
@@ -186,6 +189,12 @@ class Submission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # The supporter's own emails, as durable outbox state: claimed by one worker, then marked sent. A claim
+    # without a send (the worker died, the broker was down) is swept and sent again.
+    confirmation_claimed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    copy_claimed_at = models.DateTimeField(null=True, blank=True)
+    copy_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("submission")

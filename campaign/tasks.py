@@ -53,14 +53,14 @@ SUPPORTER_MAIL_RETRY = {
 
 @shared_task(name="campaign.submission_confirmation_send", **SUPPORTER_MAIL_RETRY)
 def submission_confirmation_send_task(submission_id: int, interface_language: str) -> bool:
-    from .services.submissions import submission_confirmation_send
+    from .services.supporter_mail import submission_confirmation_send
 
     return submission_confirmation_send(submission_id=submission_id, language=interface_language)
 
 
 @shared_task(name="campaign.submission_copy_send", **SUPPORTER_MAIL_RETRY)
 def submission_copy_send_task(submission_id: int, interface_language: str) -> bool:
-    from .services.submissions import submission_copy_send
+    from .services.supporter_mail import submission_copy_send
 
     return submission_copy_send(submission_id=submission_id, language=interface_language)
 
@@ -84,3 +84,17 @@ def submissions_personal_data_erase_task() -> int:
     from .services.submissions import submissions_personal_data_erase
 
     return submissions_personal_data_erase()
+
+
+@shared_task(name="campaign.forget_links_send", **SUPPORTER_MAIL_RETRY)
+def forget_links_send_task(submission_ids: list[int], interface_language: str) -> bool:
+    from .services.forget import forget_links_send
+
+    return forget_links_send(submission_ids=submission_ids, language=interface_language)
+
+
+@shared_task(name="campaign.supporter_mail_sweep")
+def supporter_mail_sweep_task() -> int:
+    from .services.supporter_mail import supporter_mail_sweep
+
+    return supporter_mail_sweep()

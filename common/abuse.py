@@ -52,10 +52,16 @@ def _attempt_count(*, scope: str, key: str, window_seconds: int) -> int:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address. Behind a proxy, set TRUSTED_PROXY_HEADER (e.g. HTTP_X_REAL_IP)."""
+    """The client's address. Behind a proxy, set TRUSTED_PROXY_HEADER (e.g. HTTP_X_REAL_IP or
+    HTTP_X_FORWARDED_FOR) and TRUSTED_PROXY_COUNT, the number of proxies of ours in front of the app.
+
+    Each proxy appends the address it saw, so the entry TRUSTED_PROXY_COUNT from the end is the one our outermost
+    proxy wrote; anything before it came from the client and is never believed.
+    """
     header = getattr(settings, "TRUSTED_PROXY_HEADER", "")
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
+    entries = [entry.strip() for entry in request.META.get(header, "").split(",") if entry.strip()] if header else []
+    if entries:
+        return entries[-min(settings.TRUSTED_PROXY_COUNT, len(entries))]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from anymail.message import AnymailMessage
 
-from campaign.emails import campaign_sender, site_url, site_url_reverse
+from campaign.emails import campaign_sender, site_url, site_url_reverse, submission_forget_url
 from campaign.models import Letter, Submission
 from common.mail import Attachment, mail_intent
 from embassies.models import Office
@@ -33,7 +33,12 @@ def reply_forward_message_build(*, reply: Reply, submission: Submission) -> Anym
         to=[submission.email],
         from_email=campaign_sender(submission.campaign, language=submission.mail_language),
         language=submission.mail_language,
-        context={"reply": reply, "office": reply.office, "attachments_too_large": too_large},
+        context={
+            "reply": reply,
+            "office": reply.office,
+            "attachments_too_large": too_large,
+            "forget_url": submission_forget_url(submission=submission, language=submission.mail_language),
+        },
         attachments=attachments,
     )
 
@@ -58,7 +63,8 @@ def survey_message_build(
                     "no_url": survey_answer_url(token=no, language=submission.mail_language),
                 }
                 for letter, _survey, yes, no in questions
-            ]
+            ],
+            "forget_url": submission_forget_url(submission=submission, language=submission.mail_language),
         },
     )
 

@@ -11,10 +11,11 @@ from anymail.webhooks.base import AnymailCoreWebhookView
 
 from campaign.esp import bounce_is_transient
 from campaign.models import ContactEvent
+from campaign.signals import submission_erased
 
 from .models import Reply, SurveyAnswer
 from .progress_cache import progress_cache_invalidate
-from .services import letter_delivery_apply, reply_receive
+from .services import letter_delivery_apply, replies_content_erase, reply_receive
 
 
 @receiver(tracking, dispatch_uid="tracking.letter_delivery")
@@ -46,3 +47,9 @@ def inbound_reply_received(
 def progress_changed(sender: type[Model] | Any, instance: ContactEvent | Reply | SurveyAnswer, **kwargs: Any) -> None:
     if instance.campaign_id:
         progress_cache_invalidate(campaign_id=instance.campaign_id)
+
+
+@receiver(submission_erased, dispatch_uid="tracking.replies_of_erased_submission")
+def replies_of_erased_submission_purge(sender: type, letter_ids: list[int], **kwargs: Any) -> None:
+    """Replies forwarded to a supporter who erased their data go with it; the "has replied" count stays."""
+    replies_content_erase(letter_ids=letter_ids)

@@ -2,6 +2,7 @@
 submissions (the supporter's request and its confirmation), outbox (sending each letter), contacts (counts)."""
 
 from .contacts import contact_record, mailto_sent_mark
+from .forget import forget_links_request, submission_from_forget_token, submission_personal_data_forget
 from .outbox import letter_claim, letter_send, letters_requeue, letters_sweep
 from .submissions import (
     submission_confirm,
@@ -13,6 +14,7 @@ from .submissions import (
 
 __all__ = [
     "contact_record",
+    "forget_links_request",
     "letter_claim",
     "letter_send",
     "letters_requeue",
@@ -20,6 +22,8 @@ __all__ = [
     "mailto_sent_mark",
     "submission_confirm",
     "submission_create",
+    "submission_from_forget_token",
+    "submission_personal_data_forget",
     "submission_rate_limit_hit",
     "submissions_personal_data_erase",
     "submissions_unconfirmed_delete",

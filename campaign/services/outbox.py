@@ -24,6 +24,7 @@ from ..models import Campaign, ContactChannel, Letter, LetterStatus
 from ..selectors import letter_template_closing
 from ..tasks import letter_send_task
 from .contacts import contact_record
+from .forget import REASON_WITHDRAWN
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ def letter_send(*, letter_id: int) -> LetterStatus | None:
             raise LetterSendTransientError(str(error)) from error
         if earlier_message_id:
             return letter_mark_sent(letter=letter, esp_message_id=earlier_message_id)
+    if letter.submission.erased_at is not None:
+        return letter_mark_failed(letter=letter, reason=REASON_WITHDRAWN)
     if not letter.office.can_receive_email:
         return letter_mark_failed(letter=letter, reason=REASON_OFFICE_NOT_EMAILABLE)
     closing = letter_template_closing(campaign_id=letter.campaign_id, language=letter.submission.language)

@@ -11,16 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from common.abuse import rate_limit_hit
-from common.mail import mail_send
-from common.once import once
 from common.queueing import task_queue_on_commit
 from embassies.models import Office
 
-from ..emails import confirmation_message_build, copy_message_build
 from ..models import Campaign, Letter, LetterStatus, LetterTemplate, Submission
-from ..selectors import letter_template_closing
 from ..senders import email_normalise, sender_hash_for
 from ..tasks import submission_confirmation_send_task, submission_copy_send_task
+from .forget import submission_forget_token_store
 from .outbox import letters_queue
 
 CONFIRM_SALT = "campaign.submission.confirm"
@@ -90,6 +87,7 @@ def submission_create(
             send_copy=send_copy,
             share_email=share_email,
         )
+        submission_forget_token_store(submission=submission)
         Letter.objects.bulk_create(
             Letter(submission=submission, campaign=campaign, office=office, sender_hash=sender_hash)
             for office in offices
@@ -123,7 +121,7 @@ def submission_confirm(*, token: str, interface_language: str) -> ConfirmResult:
         return ConfirmResult(ConfirmOutcome.INVALID)
     with transaction.atomic():
         submission = Submission.objects.select_for_update().filter(pk=data.get("submission")).first()
-        if submission is None:  # never confirmed in time, and deleted
+        if submission is None or submission.erased_at is not None:  # deleted, or erased by the supporter
             return ConfirmResult(ConfirmOutcome.EXPIRED)
         if submission.confirmed_at is not None:
             return ConfirmResult(ConfirmOutcome.ALREADY_CONFIRMED, submission)
@@ -177,30 +175,3 @@ def submissions_personal_data_erase(*, now: datetime.datetime | None = None) -> 
         letters__status__in=[LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING]
     )
     return due.update(name="", city="", email="", subject="", body="", personal_paragraph="", erased_at=now)
-
-
-def submission_confirmation_send(*, submission_id: int, language: str) -> bool:
-    """Mail the confirmation link, once. True if it was sent now."""
-    submission = Submission.objects.select_related("campaign").filter(pk=submission_id).first()
-    if submission is None or submission.confirmed_at is not None or not submission.email:
-        return False
-    with once(f"confirmation:{submission_id}") as first_time:
-        if first_time:
-            token = submission_confirm_token(submission=submission)
-            mail_send(confirmation_message_build(submission=submission, token=token, language=language))
-        return first_time
-
-
-def submission_copy_send(*, submission_id: int, language: str) -> bool:
-    """Mail the supporter a copy of their letter with the status link, once. True if it was sent now."""
-    submission = Submission.objects.select_related("campaign").filter(pk=submission_id).first()
-    if submission is None or not submission.email:
-        return False
-    closing = letter_template_closing(campaign_id=submission.campaign_id, language=submission.language)
-    with once(f"copy:{submission_id}") as first_time:
-        if first_time:
-            token = submission_status_token(submission=submission)
-            message = copy_message_build(submission=submission, token=token, language=language, closing=closing)
-            if message is not None:
-                mail_send(message)
-        return first_time

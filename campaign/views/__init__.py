@@ -1,4 +1,13 @@
-from .letters import check_inbox, letter_status, submission_confirm
+from .letters import check_inbox, forget_request, letter_status, submission_confirm, submission_forget
 from .supporter import campaign_detail, campaign_list, letter_form
 
-__all__ = ["campaign_detail", "campaign_list", "check_inbox", "letter_form", "letter_status", "submission_confirm"]
+__all__ = [
+    "forget_request",
+    "campaign_detail",
+    "campaign_list",
+    "check_inbox",
+    "letter_form",
+    "letter_status",
+    "submission_confirm",
+    "submission_forget",
+]

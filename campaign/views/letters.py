@@ -5,14 +5,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.views.decorators.http import require_http_methods
 
+from common.abuse import client_ip
 from common.http import public_page
 
+from ..forms import ForgetRequestForm
 from ..models import LetterStatus
-from ..selectors import letter_list_for_submission
+from ..selectors import campaign_localised, letter_list_for_submission
+from ..services import forget_links_request, submission_from_forget_token, submission_personal_data_forget
 from ..services import submission_confirm as submission_confirm_service
 from ..services.submissions import ConfirmOutcome, submission_from_status_token, submission_status_token
 from ..shortcuts import campaign_open_or_404
+from ..tokens import submission_forget_token
 
 IN_PROGRESS = {LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING}
 
@@ -60,7 +65,8 @@ def submission_confirm(request: HttpRequest, slug: str, token: str) -> HttpRespo
 @public_page
 def letter_status(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     submission = submission_from_status_token(token=token)
-    if submission is None or submission.campaign.slug != slug:
+    # After erasure the link shows nothing: which offices someone wrote to is theirs to erase too.
+    if submission is None or submission.campaign.slug != slug or submission.erased_at is not None:
         return render(request, "campaign/status_unknown.html", status=404)
     letters = letter_list_for_submission(submission=submission)
     return render(
@@ -71,5 +77,41 @@ def letter_status(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             "letters": letters,
             "in_progress": any(letter.status in IN_PROGRESS for letter in letters),
             "retention_days": settings.RETENTION_SUPPORTER_DAYS,
+            "forget_url": reverse(
+                "campaign:submission_forget", args=[slug, submission_forget_token(submission=submission)]
+            ),
         },
     )
+
+
+@public_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def submission_forget(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The erase link from every email: a page with one button; only the button's POST erases (link scanners GET).
+
+    It works after the campaign closed, and again after erasure (then there is nothing left to do)."""
+    submission = submission_from_forget_token(token=token)
+    if submission is None or submission.campaign.slug != slug:
+        return render(request, "campaign/status_unknown.html", status=404)
+    erased = submission.erased_at is not None
+    if request.method == "POST":
+        submission_personal_data_forget(submission=submission)
+        erased = True
+    context = {"campaign": campaign_localised(campaign=submission.campaign), "erased": erased}
+    return render(request, "campaign/forget.html", context)
+
+
+@public_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def forget_request(request: HttpRequest) -> HttpResponse:
+    """Ask for the erase links by address. The answer never says whether the address wrote."""
+    form = ForgetRequestForm(request.POST or None)
+    sent = False
+    if request.method == "POST" and form.is_valid():
+        forget_links_request(
+            email=form.cleaned_data["email"],
+            client_ip=client_ip(request),
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        sent = True
+    return render(request, "campaign/forget_request.html", {"form": form, "sent": sent})

@@ -18,6 +18,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "django.contrib.admin",
     "csp",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,7 +46,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "common.middleware.GuardUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Every login (admin, groups) is throttled by django-axes: AXES_FAILURE_LIMIT failures lock the account name and,
+# separately, the address, for AXES_COOLOFF_HOURS. Addresses come from common.abuse.client_ip (trusted proxy).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", 1.0)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "common.abuse.client_ip"
+AXES_LOCKOUT_TEMPLATE = "common/locked_out.html"
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins: only failures are needed
 
 # Only the site's own scripts, styles, fonts and images; no inline code, no framing, forms post only to us.
 CONTENT_SECURITY_POLICY = {
@@ -191,6 +204,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE: dict = {
     "letters-sweep": {"task": "campaign.letters_sweep", "schedule": 120.0},
+    "supporter-mail-sweep": {"task": "campaign.supporter_mail_sweep", "schedule": 300.0},
     "submissions-unconfirmed-delete": {"task": "campaign.submissions_unconfirmed_delete", "schedule": 3600.0},
     "submissions-personal-data-erase": {"task": "campaign.submissions_personal_data_erase", "schedule": 3600.0},
 }
@@ -237,6 +251,7 @@ RATE_LIMIT_MARKS_PER_IP = env.int("RATE_LIMIT_MARKS_PER_IP", 30)
 RATE_LIMIT_WINDOW_SECONDS = env.int("RATE_LIMIT_WINDOW_SECONDS", 3600)
 # Behind a reverse proxy: the META key holding the client address, e.g. HTTP_X_REAL_IP.
 TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", "")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 1)
 # Self-hosted proof of work (static/js/pow.js). Needs JavaScript in the supporter's browser when on.
 POW_ENABLED = env.bool("POW_ENABLED", False)
 POW_DIFFICULTY_BITS = env.int("POW_DIFFICULTY_BITS", 16)

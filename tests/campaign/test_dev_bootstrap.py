@@ -6,6 +6,7 @@ import re
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 from django.urls import reverse
 
 import pytest
@@ -44,7 +45,7 @@ def test_bootstrap_loads_samples_and_prints_a_working_organiser_login(settings):
     assert {"CZ", "SK", "AT", "DE", "PL", "IT"} <= host_countries
     assert Campaign.objects.filter(slug="law-13673", is_open=True).count() == 1
     password = re.search(r"password: (\S+)", output).group(1)
-    organiser = authenticate(username="organiser", password=password)
+    organiser = authenticate(RequestFactory().post("/admin/login/"), username="organiser", password=password)
     assert organiser is not None and organiser.is_staff and not organiser.is_superuser
     assert organiser.groups.filter(name="Organisers").exists()
     assert office_queryset_for_user(user=organiser).count() == Office.objects.count()

@@ -36,6 +36,7 @@ def test_every_email_is_an_intent_with_a_subject_and_a_plain_text_template():
         "campaign/emails/letter",
         "campaign/emails/confirmation",
         "campaign/emails/copy",
+        "campaign/emails/forget_links",
         "tracking/emails/reply_forward",
         "tracking/emails/survey",
         "tracking/emails/office_email_flagged",

@@ -386,6 +386,7 @@ def test_a_forwarded_reply_speaks_the_language_the_supporter_wrote_in(
         }
     assert not expected.startswith("Reply from")
     assert forwarded.subject == expected
+    assert f"/cs/c/{campaign.slug}/forget/" in forwarded.body  # the erase-my-data link
 
 
 def test_reply_attachments_live_in_the_shared_bucket_when_one_is_configured(

@@ -168,3 +168,4 @@ def test_the_survey_speaks_the_language_the_supporter_wrote_in(campaign, tracked
         yes = translation.gettext("Yes, they replied: %(url)s").split(":")[0]
     assert yes in message.body and "Yes, they replied" not in message.body
     assert "/uk/progress/survey/" in message.body
+    assert f"/uk/c/{campaign.slug}/forget/" in message.body  # the erase-my-data link

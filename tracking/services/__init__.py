@@ -2,13 +2,21 @@
 
 from .calls import call_log
 from .delivery import letter_delivery_apply
-from .replies import reply_assign, reply_content_purge, reply_discard, reply_forward, reply_receive
+from .replies import (
+    replies_content_erase,
+    reply_assign,
+    reply_content_purge,
+    reply_discard,
+    reply_forward,
+    reply_receive,
+)
 from .survey import survey_answer_record, survey_send, survey_token_make
 
 __all__ = [
     "call_log",
     "letter_delivery_apply",
     "reply_assign",
+    "replies_content_erase",
     "reply_content_purge",
     "reply_discard",
     "reply_forward",

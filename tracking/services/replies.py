@@ -7,7 +7,7 @@ import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 import nh3
@@ -228,6 +228,14 @@ def reply_discard(*, reply: Reply) -> None:
 def reply_content_purge(*, now: datetime.datetime | None = None) -> int:
     """Erase the text of replies older than REPLY_RETENTION_DAYS; the row stays so "has replied" still counts."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.REPLY_RETENTION_DAYS)
-    expired = Reply.objects.filter(received_at__lt=cutoff, content_erased_at__isnull=True)
-    reply_attachments_delete(replies=expired)
-    return expired.update(subject="", body_text="", from_address="", recipient="", content_erased_at=timezone.now())
+    return _replies_erase(Reply.objects.filter(received_at__lt=cutoff, content_erased_at__isnull=True))
+
+
+def replies_content_erase(*, letter_ids: list[int]) -> int:
+    """Erase the replies to these letters now (their supporter erased their data)."""
+    return _replies_erase(Reply.objects.filter(letter_id__in=letter_ids, content_erased_at__isnull=True))
+
+
+def _replies_erase(replies: QuerySet[Reply]) -> int:
+    reply_attachments_delete(replies=replies)
+    return replies.update(subject="", body_text="", from_address="", recipient="", content_erased_at=timezone.now())

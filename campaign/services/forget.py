@@ -1,0 +1,100 @@
+"""A supporter erases their own data: from a link in any email they got, or in the status page.
+
+The link (campaign/tokens.py) keeps working after erasure, and then changes nothing.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from common.abuse import rate_limit_hit
+from common.mail import mail_send
+from common.queueing import task_queue_on_commit
+
+from ..emails import forget_links_message_build
+from ..models import Letter, LetterStatus, Submission
+from ..senders import email_normalise
+from ..signals import submission_erased
+from ..tasks import forget_links_send_task
+from ..tokens import TOKEN_LENGTH, forget_token_hash, submission_forget_token
+
+# Stored in English; the status page translates it.
+REASON_WITHDRAWN = gettext_noop("Not sent: you withdrew the letter and erased your data.")
+NOT_YET_SENT = [LetterStatus.PENDING, LetterStatus.QUEUED]
+
+
+def submission_forget_token_store(*, submission: Submission) -> str:
+    """Give a new submission its erase link; returns the token for the emails."""
+    token = submission_forget_token(submission=submission)
+    Submission.objects.filter(pk=submission.pk).update(forget_token_hash=forget_token_hash(token))
+    return token
+
+
+def submission_from_forget_token(*, token: str) -> Submission | None:
+    if len(token) != TOKEN_LENGTH:
+        return None
+    return Submission.objects.select_related("campaign").filter(forget_token_hash=forget_token_hash(token)).first()
+
+
+def submission_personal_data_forget(*, submission: Submission) -> bool:
+    """Erase the supporter's name, address, city and letter now, with the replies forwarded to them.
+
+    Letters not yet sent are withdrawn; sent ones keep their status, and the anonymous counts stay. The
+    duplicate-guard hash is replaced by a random value, so nothing links the letters to the address any more.
+    True if there was anything to erase.
+    """
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(pk=submission.pk).first()
+        if submission is None or submission.erased_at is not None:
+            return False
+        now = timezone.now()
+        unlinked = f"erased:{secrets.token_hex(16)}"
+        letters = Letter.objects.filter(submission=submission)
+        letter_ids = list(letters.values_list("pk", flat=True))
+        letters.filter(status__in=NOT_YET_SENT).update(
+            status=LetterStatus.FAILED, failure_reason=REASON_WITHDRAWN, status_changed_at=now
+        )
+        letters.update(sender_hash=unlinked)
+        Submission.objects.filter(pk=submission.pk).update(
+            name="",
+            city="",
+            email="",
+            subject="",
+            body="",
+            personal_paragraph="",
+            sender_hash=unlinked,
+            erased_at=now,
+        )
+        submission_erased.send(sender=Submission, letter_ids=letter_ids)
+    return True
+
+
+def forget_links_request(*, email: str, client_ip: str, language: str) -> None:
+    """Someone asks, by address, for the erase links of its letters. The page answers the same whether or not the
+    address wrote (nobody learns who took part); the links go only to the address itself.
+
+    Raises GuardUnavailable when the rate limits cannot count.
+    """
+    window = settings.RATE_LIMIT_WINDOW_SECONDS
+    address = email_normalise(email)
+    if rate_limit_hit(
+        scope="forget-ip", key=client_ip, limit=settings.RATE_LIMIT_LETTERS_PER_IP, window_seconds=window
+    ) or rate_limit_hit(scope="forget-email", key=address, limit=2, window_seconds=window):
+        return
+    submission_ids = list(Submission.objects.filter(email=address, erased_at__isnull=True).values_list("pk", flat=True))
+    if submission_ids:
+        task_queue_on_commit(forget_links_send_task, submission_ids, language)
+
+
+def forget_links_send(*, submission_ids: list[int], language: str) -> bool:
+    submissions = list(
+        Submission.objects.select_related("campaign").filter(pk__in=submission_ids, erased_at__isnull=True)
+    )
+    addresses = {submission.email for submission in submissions if submission.email}
+    if len(addresses) != 1:
+        return False
+    mail_send(forget_links_message_build(submissions=submissions, language=language))
+    return True
