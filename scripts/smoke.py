@@ -210,9 +210,20 @@ class Smoke:
 
     def letter_confirm(self) -> None:
         confirmation = wait_for(lambda: self.to_supporter("confirm"), timeout=60, message="the confirmation email")
-        link = re.search(rf"https://{re.escape(HOST)}(/c/[^\s]+/confirm/[^\s]+/)", confirmation[0]["TextBody"])
+        link = re.search(rf"https://{re.escape(HOST)}(/\w+/c/[^\s]+/confirm/[^\s]+/)", confirmation[0]["TextBody"])
         assert link, "no confirmation link in the email"
-        response = self.http.get(self.url(link.group(1)), timeout=30, allow_redirects=False)
+        # The link opens a page with one button; only its POST confirms (mail scanners open links too).
+        page = self.http.get(self.url(link.group(1)), timeout=30)
+        assert page.status_code == 200, f"confirmation page: {page.status_code}"
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert token, "no form on the confirmation page"
+        response = self.http.post(
+            self.url(link.group(1)),
+            data={"csrfmiddlewaretoken": token.group(1)},
+            headers={"Referer": f"https://{HOST}{link.group(1)}"},
+            timeout=30,
+            allow_redirects=False,
+        )
         assert response.status_code == 302, f"confirming: {response.status_code}"
 
     def letters_sent(self) -> list[dict]:

@@ -174,7 +174,7 @@ def test_every_shipped_letter_language_reaches_preview_email_and_pdf_whole(
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/en/c/law-13673/cz/", {**post, "action": "email"})
     with django_capture_on_commit_callbacks(execute=True):
-        client.get(confirm_link(mail.outbox[0]).replace(settings.SITE_URL, ""))
+        client.post(confirm_link(mail.outbox[0]).replace(settings.SITE_URL, ""))
     sent = [message for message in mail.outbox if message.to[0] in {office.email for office in sample_campaign}]
 
     assert len(sent) == len(mailto_links) == 2

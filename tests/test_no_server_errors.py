@@ -84,6 +84,7 @@ def test_the_letter_form_answers_any_post(site, action, offices, fields, marked,
 def test_links_from_emails_answer_any_token(site, token, language):
     client = Client()
     answered(client.get(f"/{language}/c/law-13673/confirm/{token}/"))
+    answered(client.post(f"/{language}/c/law-13673/confirm/{token}/"))
     answered(client.get(f"/{language}/c/law-13673/letters/{token}/"))
     answered(client.get(f"/{language}/progress/survey/{token}/"))
     answered(client.post(f"/{language}/progress/survey/{token}/"))

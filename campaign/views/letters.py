@@ -1,7 +1,7 @@
 """After sending by email: check your inbox, confirm (double opt-in), see each letter's status."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -33,11 +33,12 @@ def check_inbox(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public_page
+@require_http_methods(["GET", "HEAD", "POST"])
 def submission_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    if request.method == "HEAD":
-        return HttpResponse()  # link checkers in mail systems probe with HEAD; only a person's GET confirms
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    """The link opens a page with one button; only its POST confirms. Mail scanners that open every link (GET or
+    HEAD) confirm nothing."""
+    if request.method != "POST":
+        return render(request, "campaign/confirm.html", {"campaign": campaign_open_or_404(slug)})
     result = submission_confirm_service(
         token=token, interface_language=translation.get_language() or settings.LANGUAGE_CODE
     )

@@ -30,6 +30,7 @@ def test_supporter_sends_by_email_and_sees_each_letter_sent(site, page, tmp_path
     page.goto(site + "/dev/mailbox/")
     page.get_by_role("link", name="Please confirm your letters").click()
     page.locator("a[href*='/confirm/']").click()
+    page.get_by_role("button", name="Confirm and send my letters").click()
 
     statuses = page.locator("[data-status]")
     assert statuses.count() == 2

@@ -77,7 +77,7 @@ def test_walkthrough_sample_letter_to_the_czech_offices(client, settings, outbox
         },
     )
     assert response.status_code == 302
-    status_page = client.get(confirm_link(outbox[0]).replace("http://127.0.0.1:8000", ""), follow=True)
+    status_page = client.post(confirm_link(outbox[0]).replace("http://127.0.0.1:8000", ""), follow=True)
 
     assert status_page.content.decode().count('data-status="sent"') == len(chosen)
     assert set(Letter.objects.values_list("status", flat=True)) == {LetterStatus.SENT}

@@ -24,7 +24,7 @@ def submit_and_confirm(client, letter_data, outbox, **overrides):
     response = client.post(FORM_URL, letter_data(**overrides))
     assert response.status_code == 302, response.content.decode()[:2000]
     link = confirm_link(outbox[-1])
-    return client.get(link.replace("http://127.0.0.1:8000", ""), follow=True)
+    return client.post(link.replace("http://127.0.0.1:8000", ""), follow=True)
 
 
 def test_submission_waits_for_confirmation_and_asks_by_email(client, campaign, letter_data, outbox):
@@ -104,7 +104,7 @@ def test_confirmation_link_works_once(client, campaign, letter_data, outbox):
     submit_and_confirm(client, letter_data, outbox)
     messages_after_first = len(outbox)
 
-    again = client.get(confirm_link(outbox[0]).replace("http://127.0.0.1:8000", ""))
+    again = client.post(confirm_link(outbox[0]).replace("http://127.0.0.1:8000", ""))
 
     assert again.status_code == 200
     assert "already used" in again.content.decode()
@@ -112,18 +112,22 @@ def test_confirmation_link_works_once(client, campaign, letter_data, outbox):
     assert Letter.objects.filter(status=LetterStatus.SENT).count() == 2
 
 
-@pytest.mark.parametrize("method", ["head", "post", "options"])
-def test_only_a_get_of_the_confirmation_link_confirms(client, campaign, letter_data, outbox, method):
+@pytest.mark.parametrize("method", ["head", "get", "options"])
+def test_only_the_buttons_post_confirms_so_mail_scanners_opening_links_confirm_nothing(
+    client, campaign, letter_data, outbox, method
+):
     client.post(FORM_URL, letter_data())
     link = confirm_link(outbox[0]).replace("http://127.0.0.1:8000", "")
 
     probe = getattr(client, method)(link)
 
     assert probe.status_code in (200, 405)
+    if method == "get":
+        assert 'method="post"' in probe.content.decode()
     assert Submission.objects.get().confirmed_at is None
     assert Letter.objects.filter(status=LetterStatus.PENDING).count() == 2
     assert len(outbox) == 1
-    assert client.get(link, follow=True).status_code == 200
+    assert client.post(link, follow=True).status_code == 200
     assert Letter.objects.filter(status=LetterStatus.SENT).count() == 2
 
 
@@ -132,7 +136,7 @@ def test_tampered_confirmation_link_is_refused(client, campaign, letter_data, ou
     link = confirm_link(outbox[0]).replace("http://127.0.0.1:8000", "")
     tampered = link[:-3] + ("a" if link[-3] != "a" else "b") + link[-2:]
 
-    response = client.get(tampered)
+    response = client.post(tampered)
 
     assert response.status_code == 400
     assert "not valid" in response.content.decode()
@@ -144,7 +148,7 @@ def test_expired_confirmation_link_is_refused(client, campaign, letter_data, out
     link = confirm_link(outbox[0]).replace("http://127.0.0.1:8000", "")
     settings.CONFIRMATION_MAX_AGE_HOURS = 0
 
-    response = client.get(link)
+    response = client.post(link)
 
     assert response.status_code == 400
     assert "expired" in response.content.decode()
@@ -169,8 +173,8 @@ def test_two_pending_submissions_confirmed_send_only_once(client, campaign, offi
     client.post(FORM_URL, letter_data(office_keys=("embassy",)))
     second_link = confirm_link(outbox[-1])
 
-    client.get(first_link.replace("http://127.0.0.1:8000", ""))
-    client.get(second_link.replace("http://127.0.0.1:8000", ""))
+    client.post(first_link.replace("http://127.0.0.1:8000", ""))
+    client.post(second_link.replace("http://127.0.0.1:8000", ""))
 
     to_embassy = [message for message in outbox if message.to == [offices["embassy"].email]]
     assert len(to_embassy) == 1
@@ -234,7 +238,7 @@ def test_letters_of_a_campaign_that_closed_before_confirmation_are_not_sent(clie
     campaign.is_open = False
     campaign.save(update_fields=["is_open"])
 
-    response = client.get(link)
+    response = client.post(link)
 
     assert response.status_code == 400
     assert "This campaign has closed" in response.content.decode()

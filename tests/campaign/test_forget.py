@@ -48,7 +48,7 @@ def personal_data_left() -> list[str]:
 
 def test_every_email_to_the_supporter_carries_an_erase_link(client, campaign, offices, letter_data, outbox):
     client.post(FORM_URL, letter_data(send_copy="on"))
-    client.get(confirm_link(outbox[0]).replace(settings.SITE_URL, ""))
+    client.post(confirm_link(outbox[0]).replace(settings.SITE_URL, ""))
 
     to_supporter = [message for message in outbox if message.to == ["jana@example.org"]]
     assert len(to_supporter) == 2  # the confirmation and the copy
@@ -63,7 +63,7 @@ def test_the_link_asks_first_and_erases_everything_personal_on_the_button(
     client, campaign, offices, letter_data, outbox
 ):
     client.post(FORM_URL, letter_data(send_copy="on"))
-    client.get(confirm_link(outbox[0]).replace(settings.SITE_URL, ""))
+    client.post(confirm_link(outbox[0]).replace(settings.SITE_URL, ""))
     letter = Letter.objects.first()
     _reply_received(client, letter)
     assert personal_data_left()
@@ -101,7 +101,7 @@ def test_erasing_before_confirming_withdraws_the_letters(client, campaign, offic
 
     assert set(Letter.objects.values_list("status", flat=True)) == {LetterStatus.FAILED}
     mail.outbox = []
-    response = client.get(confirm_link(outbox[0]).replace(settings.SITE_URL, ""))
+    response = client.post(confirm_link(outbox[0]).replace(settings.SITE_URL, ""))
     assert response.status_code == 400
     assert mail.outbox == []  # nothing is sent after erasure
 

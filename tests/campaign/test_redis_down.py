@@ -127,7 +127,7 @@ def test_confirming_while_the_broker_is_down_confirms_and_leaves_the_letters_for
     app.conf.task_always_eager = False
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(link)
+        response = client.post(link)
 
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200

@@ -77,7 +77,7 @@ def test_a_copy_lost_with_the_broker_is_swept_and_sent_once(client, campaign, of
 
     monkeypatch.setattr(submission_copy_send_task, "delay", refuse)
     mail.outbox = []
-    client.get(link)
+    client.post(link)
     assert [message for message in mail.outbox if message.to == ["jana@example.org"]] == []
     monkeypatch.undo()
 

@@ -20,11 +20,11 @@ OUTCOME_STATUS = {
 @public_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
-    """One click records the answer; the link works once.
-
-    HEAD records nothing: link checkers probe with it.
-    """
+    """The link opens a page with one button; its POST records the answer, once. Mail scanners that open every
+    link (GET or HEAD) record nothing."""
     if request.method == "HEAD":
         return HttpResponse()
+    if request.method == "GET":
+        return render(request, "tracking/survey_confirm.html")
     outcome = survey_answer_record(token=token)
     return render(request, "tracking/survey_done.html", {"outcome": outcome.value}, status=OUTCOME_STATUS[outcome])
