@@ -255,7 +255,9 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
             self._letter_language_check(language=language, offices=cleaned.get("offices") or [])
         if self.channel == CHANNEL_EMAIL and cleaned.get("email") and cleaned.get("offices"):
             already = letter_offices_already_written(
-                campaign=self.campaign, sender_hash=sender_hash_for(cleaned["email"]), offices=cleaned["offices"]
+                campaign=self.campaign,
+                sender_hash=sender_hash_for(cleaned["email"], campaign_id=self.campaign.pk),
+                offices=cleaned["offices"],
             )
             if already:
                 self.add_error(

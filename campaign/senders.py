@@ -10,7 +10,13 @@ def email_normalise(email: str) -> str:
     return email.strip().lower()
 
 
-def sender_hash_for(email: str) -> str:
-    """Keyed hash of the address: lets us refuse a second identical letter without keeping the address."""
+# The prefix of a sender hash that was dropped: it no longer derives from any address.
+UNLINKED = "unlinked:"
+
+
+def sender_hash_for(email: str, *, campaign_id: int) -> str:
+    """Keyed hash of the address, per campaign: lets us refuse a second identical letter without keeping the
+    address. Hashes of different campaigns cannot be linked, and each is dropped when its campaign closes."""
     key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"letter-sender:{email_normalise(email)}".encode(), hashlib.sha256).hexdigest()
+    message = f"letter-sender:{campaign_id}:{email_normalise(email)}"
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()

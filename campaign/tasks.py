@@ -98,3 +98,10 @@ def supporter_mail_sweep_task() -> int:
     from .services.supporter_mail import supporter_mail_sweep
 
     return supporter_mail_sweep()
+
+
+@shared_task(name="campaign.closed_campaigns_sender_hashes_drop")
+def closed_campaigns_sender_hashes_drop_task() -> int:
+    from .services.submissions import closed_campaigns_sender_hashes_drop
+
+    return closed_campaigns_sender_hashes_drop()

@@ -16,7 +16,7 @@ from common.queueing import task_queue_on_commit
 
 from ..emails import forget_links_message_build
 from ..models import Letter, LetterStatus, Submission
-from ..senders import email_normalise
+from ..senders import UNLINKED, email_normalise
 from ..signals import submission_erased
 from ..tasks import forget_links_send_task
 from ..tokens import TOKEN_LENGTH, forget_token_hash, submission_forget_token
@@ -51,7 +51,7 @@ def submission_personal_data_forget(*, submission: Submission) -> bool:
         if submission is None or submission.erased_at is not None:
             return False
         now = timezone.now()
-        unlinked = f"erased:{secrets.token_hex(16)}"
+        unlinked = f"{UNLINKED}{secrets.token_hex(16)}"
         letters = Letter.objects.filter(submission=submission)
         letter_ids = list(letters.values_list("pk", flat=True))
         letters.filter(status__in=NOT_YET_SENT).update(

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -15,7 +17,8 @@ from common.queueing import task_queue_on_commit
 from embassies.models import Office
 
 from ..models import Campaign, Letter, LetterStatus, LetterTemplate, Submission
-from ..senders import email_normalise, sender_hash_for
+from ..senders import UNLINKED, email_normalise, sender_hash_for
+from ..signals import submission_erased
 from ..tasks import submission_confirmation_send_task, submission_copy_send_task
 from .forget import submission_forget_token_store
 from .outbox import letters_queue
@@ -71,7 +74,7 @@ def submission_create(
     share_email: bool = False,
 ) -> Submission:
     """Store the supporter's letters as pending and ask them, by email, to confirm."""
-    sender_hash = sender_hash_for(email)
+    sender_hash = sender_hash_for(email, campaign_id=campaign.pk)
     with transaction.atomic():
         submission = Submission.objects.create(
             campaign=campaign,
@@ -174,4 +177,24 @@ def submissions_personal_data_erase(*, now: datetime.datetime | None = None) -> 
     due = Submission.objects.filter(erased_at__isnull=True, confirmed_at__isnull=False, created_at__lt=cutoff).exclude(
         letters__status__in=[LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING]
     )
-    return due.update(name="", city="", email="", subject="", body="", personal_paragraph="", erased_at=now)
+    with transaction.atomic():
+        due_ids = list(due.values_list("pk", flat=True))
+        erased = Submission.objects.filter(pk__in=due_ids).update(
+            name="", city="", email="", subject="", body="", personal_paragraph="", erased_at=now
+        )
+        # The replies forwarded to them go too: nothing about a supporter outlives their own data.
+        letter_ids = list(Letter.objects.filter(submission_id__in=due_ids).values_list("pk", flat=True))
+        submission_erased.send(sender=Submission, letter_ids=letter_ids)
+    return erased
+
+
+def closed_campaigns_sender_hashes_drop(*, today: datetime.date | None = None) -> int:
+    """Once a campaign no longer takes letters, nothing needs to recognise its senders: replace each hash by a
+    value unique to the row, which links nothing. Returns the number of letters unlinked."""
+    closed = Campaign.objects.exclude(pk__in=Campaign.objects.open(today=today).values("pk"))
+    letters = Letter.objects.filter(campaign__in=closed).exclude(sender_hash__startswith=UNLINKED)
+    unlinked = letters.update(sender_hash=Concat(Value(UNLINKED + "letter-"), Cast("pk", CharField())))
+    Submission.objects.filter(campaign__in=closed).exclude(sender_hash__startswith=UNLINKED).update(
+        sender_hash=Concat(Value(UNLINKED + "submission-"), Cast("pk", CharField()))
+    )
+    return unlinked

@@ -205,6 +205,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE: dict = {
     "letters-sweep": {"task": "campaign.letters_sweep", "schedule": 120.0},
     "supporter-mail-sweep": {"task": "campaign.supporter_mail_sweep", "schedule": 300.0},
+    "closed-campaigns-sender-hashes-drop": {"task": "campaign.closed_campaigns_sender_hashes_drop", "schedule": 3600.0},
     "submissions-unconfirmed-delete": {"task": "campaign.submissions_unconfirmed_delete", "schedule": 3600.0},
     "submissions-personal-data-erase": {"task": "campaign.submissions_personal_data_erase", "schedule": 3600.0},
 }

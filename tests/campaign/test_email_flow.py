@@ -34,7 +34,7 @@ def test_submission_waits_for_confirmation_and_asks_by_email(client, campaign, l
     assert response["Location"] == reverse("campaign:check_inbox", args=["law-13673"])
     submission = Submission.objects.get()
     assert submission.email == "jana@example.org"
-    assert submission.sender_hash == sender_hash_for("jana@example.org")
+    assert submission.sender_hash == sender_hash_for("jana@example.org", campaign_id=submission.campaign_id)
     assert set(submission.letters.values_list("status", flat=True)) == {LetterStatus.PENDING}
     assert len(outbox) == 1
     assert outbox[0].to == ["jana@example.org"]

@@ -6,10 +6,13 @@ from django.utils import timezone
 
 import pytest
 
-from campaign.models import ContactEvent, Letter, LetterStatus, Submission
+from campaign.models import Campaign, ContactEvent, Letter, LetterStatus, Submission
+from campaign.senders import sender_hash_for
 from campaign.services import contact_record, submissions_personal_data_erase, submissions_unconfirmed_delete
+from campaign.services.submissions import closed_campaigns_sender_hashes_drop
 from campaign.tasks import submissions_personal_data_erase_task, submissions_unconfirmed_delete_task
 from tests.factories import CampaignFactory, SubmissionFactory, VerifiedOfficeFactory
+from tracking.models import Reply, ReplyState
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +62,45 @@ def test_personal_data_is_erased_once_letters_are_final_and_retention_passed(set
         assert kept.email == "jana@example.org" and kept.erased_at is None
     assert submissions_personal_data_erase() == 0  # nothing left to erase
     assert submissions_unconfirmed_delete() == 0
+
+
+def test_erasing_a_supporters_data_erases_the_replies_forwarded_to_them(settings):
+    settings.RETENTION_SUPPORTER_DAYS = 30
+    submission = submission_with_letter(age_days=31, confirmed=True, status=LetterStatus.DELIVERED)
+    letter = submission.letters.get()
+    reply = Reply.objects.create(
+        state=ReplyState.MATCHED,
+        letter=letter,
+        office=letter.office,
+        campaign=letter.campaign,
+        from_address="consul@mfa.example",
+        subject="Re: your letter, Jana",
+        body_text="Dear Jana, we passed it on.",
+        received_at=timezone.now(),
+    )
+
+    assert submissions_personal_data_erase() == 1
+
+    reply.refresh_from_db()
+    assert (reply.subject, reply.body_text, reply.from_address) == ("", "", "")
+    assert reply.content_erased_at is not None
+
+
+def test_sender_hashes_are_per_campaign_and_dropped_when_the_campaign_closes():
+    first, second = CampaignFactory(), CampaignFactory()
+    assert sender_hash_for("Jana@example.org", campaign_id=first.pk) != sender_hash_for(
+        "jana@example.org", campaign_id=second.pk
+    )
+    closed = submission_with_letter(age_days=1, confirmed=True, status=LetterStatus.SENT)
+    still_open = submission_with_letter(age_days=1, confirmed=True, status=LetterStatus.SENT)
+    Campaign.objects.filter(pk=closed.campaign_id).update(is_open=False)
+    counts = ContactEvent.objects.count()
+
+    assert closed_campaigns_sender_hashes_drop() == 1
+    assert closed_campaigns_sender_hashes_drop() == 0
+
+    letter = closed.letters.get()
+    assert letter.sender_hash == f"unlinked:letter-{letter.pk}"
+    assert Submission.objects.get(pk=closed.pk).sender_hash == f"unlinked:submission-{closed.pk}"
+    assert Submission.objects.get(pk=still_open.pk).sender_hash == "h"
+    assert letter.status == LetterStatus.SENT and ContactEvent.objects.count() == counts
