@@ -6,6 +6,7 @@ app_name = "campaign"
 urlpatterns = [
     path("", views.campaign_list, name="campaign_list"),
     path("forget/", views.forget_request, name="forget_request"),
+    path("privacy/", views.privacy, name="privacy"),
     path("c/<slug:slug>/", views.campaign_detail, name="campaign_detail"),
     path("c/<slug:slug>/check-your-inbox/", views.check_inbox, name="check_inbox"),
     path("c/<slug:slug>/confirm/<str:token>/", views.submission_confirm, name="submission_confirm"),

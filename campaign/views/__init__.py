@@ -1,5 +1,5 @@
 from .letters import check_inbox, forget_request, letter_status, submission_confirm, submission_forget
-from .supporter import campaign_detail, campaign_list, letter_form
+from .supporter import campaign_detail, campaign_list, letter_form, privacy
 
 __all__ = [
     "forget_request",
@@ -8,6 +8,7 @@ __all__ = [
     "check_inbox",
     "letter_form",
     "letter_status",
+    "privacy",
     "submission_confirm",
     "submission_forget",
 ]

@@ -29,6 +29,18 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "campaign/privacy.html",
+        {
+            "retention_days": settings.RETENTION_SUPPORTER_DAYS,
+            "unconfirmed_days": settings.RETENTION_UNCONFIRMED_DAYS,
+        },
+    )
+
+
+@public_page
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_open_or_404(slug)
     countries = campaign_host_countries(campaign=campaign)
