@@ -29,6 +29,8 @@ CHANNELS = {CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PRINT, CHANNEL_PREVIEW}
 NAME_MAX = 100
 CITY_MAX = 100
 PERSONAL_PARAGRAPH_MAX = 2000
+# What a change of letter language keeps of the supporter's input.
+SWITCH_KEPT_FIELDS = ("language", "name", "city", "email", "personal_paragraph")
 MAX_OFFICES = 50
 
 LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
@@ -169,11 +171,26 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
             ],
         )
         if self.initial.get("language") not in self.templates:
-            self.initial["language"] = letter_language_default(
-                available=sorted(self.templates),
-                interface_language=translation.get_language() or "",
-                offices=self.chosen_offices(),
-            )
+            self.initial["language"] = self._language_default()
+
+    @classmethod
+    def language_switched(cls, data: Mapping[str, Any], *, campaign: Campaign, host_country: str) -> "LetterForm":
+        """The form again in a newly chosen letter language, keeping everything typed, without errors yet; a
+        language the campaign lacks gets its form error."""
+        initial: dict[str, Any] = {field: data.get(field, "") for field in SWITCH_KEPT_FIELDS}
+        initial["offices"] = [office_id for office_id in map(database_id_parse, data.getlist("offices")) if office_id]
+        initial.update({field: bool(data.get(field)) for field in ("send_copy", "share_email")})
+        form = cls(campaign=campaign, host_country=host_country, channel=CHANNEL_EMAIL, initial=initial)
+        if data.get("language") not in form.templates:
+            form = cls(data, campaign=campaign, host_country=host_country, channel=CHANNEL_PREVIEW)
+        return form
+
+    def _language_default(self) -> str:
+        return letter_language_default(
+            available=sorted(self.templates),
+            interface_language=translation.get_language() or "",
+            offices=self.chosen_offices(),
+        )
 
     def chosen_offices(self) -> list[Office]:
         """The ticked offices as the page shows them, valid or not yet."""
@@ -188,11 +205,7 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
         """The letter text the page shows: the chosen language's, or the default's."""
         language = self.data.get("language") if self.is_bound else self.initial.get("language")
         if language not in self.templates:
-            language = letter_language_default(
-                available=sorted(self.templates),
-                interface_language=translation.get_language() or "",
-                offices=self.chosen_offices(),
-            )
+            language = self._language_default()
         return self.templates.get(language)
 
     def sample_letter(self, *, on_date: datetime.date) -> RenderedLetter | None:

@@ -98,10 +98,6 @@ def country_name_for(*, code: str, language: str) -> str:
         return str(countries.name(code))
 
 
-def date_for(*, on_date: datetime.date, language: str) -> str:
-    return letter_date_text(on_date=on_date, language=language)
-
-
 def letter_demands_count(text: str) -> int:
     """How many numbered demands a letter body makes; a faithful translation makes as many as its source."""
     return len(NUMBERED_DEMAND.findall(text))
@@ -147,7 +143,7 @@ def letter_render(
         "salutation": salutation_for(office=office, language=language),
         "supporter_name": supporter_name,
         "supporter_city": supporter_city,
-        "date": date_for(on_date=on_date, language=language),
+        "date": letter_date_text(on_date=on_date, language=language),
     }
     rendered_body = body.format_map(values).strip()
     paragraph = personal_paragraph.strip()

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 
 import pytest
 
-from campaign.rendering import date_for, letter_render, template_placeholders_validate
+from campaign.letter_language import letter_date_text
+from campaign.rendering import letter_render, template_placeholders_validate
 from embassies.models import HeadTitle, Office, OfficeKind
 
 
@@ -62,4 +63,4 @@ def test_render_fills_country_and_salutation_in_the_letter_language():
     [("en", "24 November 2026"), ("cs", "24. listopadu 2026"), ("de", "24. November 2026")],
 )
 def test_letter_date_is_written_out_in_the_letter_language(language, expected):
-    assert date_for(on_date=datetime.date(2026, 11, 24), language=language) == expected
+    assert letter_date_text(on_date=datetime.date(2026, 11, 24), language=language) == expected

@@ -3,6 +3,7 @@
 The link (campaign/tokens.py) keeps working after erasure, and then changes nothing.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -53,23 +54,23 @@ def submission_personal_data_forget(*, submission: Submission) -> bool:
         now = timezone.now()
         unlinked = f"{UNLINKED}{secrets.token_hex(16)}"
         letters = Letter.objects.filter(submission=submission)
-        letter_ids = list(letters.values_list("pk", flat=True))
         letters.filter(status__in=NOT_YET_SENT).update(
             status=LetterStatus.FAILED, failure_reason=REASON_WITHDRAWN, status_changed_at=now
         )
         letters.update(sender_hash=unlinked)
-        Submission.objects.filter(pk=submission.pk).update(
-            name="",
-            city="",
-            email="",
-            subject="",
-            body="",
-            personal_paragraph="",
-            sender_hash=unlinked,
-            erased_at=now,
-        )
-        submission_erased.send(sender=Submission, letter_ids=letter_ids)
+        submissions_personal_data_blank(submission_ids=[submission.pk], now=now, sender_hash=unlinked)
     return True
+
+
+def submissions_personal_data_blank(*, submission_ids: list[int], now: datetime.datetime, **also: str) -> int:
+    """Blank the supporters' name, address, city and letter, and tell the apps that hold their replies.
+    Call inside a transaction."""
+    erased = Submission.objects.filter(pk__in=submission_ids).update(
+        name="", city="", email="", subject="", body="", personal_paragraph="", erased_at=now, **also
+    )
+    letter_ids = list(Letter.objects.filter(submission_id__in=submission_ids).values_list("pk", flat=True))
+    submission_erased.send(sender=Submission, letter_ids=letter_ids)
+    return erased
 
 
 def forget_links_request(*, email: str, client_ip: str, language: str) -> None:

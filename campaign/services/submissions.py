@@ -18,9 +18,8 @@ from embassies.models import Office
 
 from ..models import Campaign, Letter, LetterStatus, LetterTemplate, Submission
 from ..senders import UNLINKED, email_normalise, sender_hash_for
-from ..signals import submission_erased
 from ..tasks import submission_confirmation_send_task, submission_copy_send_task
-from .forget import submission_forget_token_store
+from .forget import submission_forget_token_store, submissions_personal_data_blank
 from .outbox import letters_queue
 
 CONFIRM_SALT = "campaign.submission.confirm"
@@ -178,14 +177,8 @@ def submissions_personal_data_erase(*, now: datetime.datetime | None = None) -> 
         letters__status__in=[LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING]
     )
     with transaction.atomic():
-        due_ids = list(due.values_list("pk", flat=True))
-        erased = Submission.objects.filter(pk__in=due_ids).update(
-            name="", city="", email="", subject="", body="", personal_paragraph="", erased_at=now
-        )
         # The replies forwarded to them go too: nothing about a supporter outlives their own data.
-        letter_ids = list(Letter.objects.filter(submission_id__in=due_ids).values_list("pk", flat=True))
-        submission_erased.send(sender=Submission, letter_ids=letter_ids)
-    return erased
+        return submissions_personal_data_blank(submission_ids=list(due.values_list("pk", flat=True)), now=now)
 
 
 def closed_campaigns_sender_hashes_drop(*, today: datetime.date | None = None) -> int:

@@ -71,7 +71,8 @@ def letter_form(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
         return _letter_page(request, form=form, context=context)
     action = request.POST.get("action", "")
     if action == ACTION_LANGUAGE:
-        return _letter_page(request, form=_language_switched(request, campaign=campaign, cc=cc), context=context)
+        form = LetterForm.language_switched(request.POST, campaign=campaign, host_country=host_country)
+        return _letter_page(request, form=form, context=context)
     channel = ACTIONS.get(action, CHANNEL_PREVIEW)
     form = LetterForm(request.POST, campaign=campaign, host_country=host_country, channel=channel)
     if not form.is_valid():
@@ -81,19 +82,6 @@ def letter_form(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
     if channel == CHANNEL_MAILTO:
         return _mailto_page(request, campaign=campaign, form=form, context=context)
     return _letter_page(request, form=form, context={**context, "drafts": _drafts(form)})
-
-
-def _language_switched(request: HttpRequest, *, campaign: Campaign, cc: str) -> LetterForm:
-    """The page again in the newly chosen letter language, keeping everything typed, without error messages yet."""
-    posted = request.POST
-    initial = {field: posted.get(field, "") for field in ("language", "name", "city", "email", "personal_paragraph")}
-    initial["offices"] = [office_id for office_id in map(database_id_parse, posted.getlist("offices")) if office_id]
-    initial["send_copy"] = bool(posted.get("send_copy"))
-    initial["share_email"] = bool(posted.get("share_email"))
-    form = LetterForm(campaign=campaign, host_country=cc.upper(), channel=CHANNEL_EMAIL, initial=initial)
-    if posted.get("language") not in form.templates:
-        form = LetterForm(posted, campaign=campaign, host_country=cc.upper(), channel=CHANNEL_PREVIEW)
-    return form
 
 
 def _letter_page(request: HttpRequest, *, form: LetterForm, context: dict, status: int = 200) -> HttpResponse:
