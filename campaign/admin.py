@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.admin import ReadOnlyAdmin
+from embassies.admin.scoped import CountryScopedAdmin
 
 from .models import Campaign, CampaignTranslation, ContactEvent, Letter, LetterTemplate
 from .rendering import PLACEHOLDERS, letter_demands_count
@@ -107,8 +108,10 @@ class LetterTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(ReadOnlyAdmin):
+class LetterAdmin(CountryScopedAdmin, ReadOnlyAdmin):
     """The outbox: status and reason per office. No letter bodies, no supporter data."""
+
+    country_scope_path = "office__host_country"
 
     list_display = ["pk", "campaign", "office", "status", "attempts", "failure_reason", "created_at", "sent_at"]
     list_filter = ["status", "campaign"]
@@ -147,7 +150,8 @@ class LetterAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ContactEvent)
-class ContactEventAdmin(ReadOnlyAdmin):
+class ContactEventAdmin(CountryScopedAdmin, ReadOnlyAdmin):
+    country_scope_path = "office__host_country"
     list_display = ["campaign", "office", "channel", "quantity", "occurred_at"]
     list_filter = ["channel", "campaign"]
     list_select_related = ["campaign", "office"]

@@ -87,10 +87,20 @@ def organiser_country_codes(*, user: AbstractBaseUser | AnonymousUser) -> list[s
     return scope.country_codes if scope else []
 
 
-def office_queryset_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Office]:
+def records_in_country_scope(
+    queryset: QuerySet, *, user: AbstractBaseUser | AnonymousUser, country_path: str
+) -> QuerySet:
+    """The one scope rule: the records whose host country (reached through `country_path`) the user looks after.
+
+    Every admin and every organiser page narrows its records through here; a record without a host country
+    (say, a reply that matched no letter) is in nobody's scope but a superuser's.
+    """
     codes = organiser_country_codes(user=user)
-    offices = Office.objects.all()
-    return offices if codes is None else offices.filter(host_country__in=codes)
+    return queryset if codes is None else queryset.filter(**{f"{country_path}__in": codes})
+
+
+def office_queryset_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Office]:
+    return records_in_country_scope(Office.objects.all(), user=user, country_path="host_country")
 
 
 def organiser_emails_for_country(*, host_country: str) -> list[str]:

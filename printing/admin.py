@@ -3,16 +3,21 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from embassies.admin.scoped import CountryScopedAdmin
 
 from .models import Batch, Group
 from .services import batch_generation_queue, batch_mark_posted, batch_mark_printed
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(CountryScopedAdmin):
+    country_scope_path = "country"
     list_display = ["name", "country", "city", "contact"]
     list_filter = ["country"]
     search_fields = ["name", "city"]
@@ -20,8 +25,10 @@ class GroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(CountryScopedAdmin):
     """Batches are created on /print/batches/new/ (it parses the signer list); here they are followed up."""
+
+    country_scope_path = "host_country"
 
     list_display = [
         "pk",
@@ -54,8 +61,7 @@ class BatchAdmin(admin.ModelAdmin):
         "signers_count",
         "pages",
         "failure_reason",
-        "pdf",
-        "csv",
+        "files",
         "created_by",
         "created_at",
         "generation_started_at",
@@ -64,10 +70,21 @@ class BatchAdmin(admin.ModelAdmin):
         "posted_on",
         "signers_erased_at",
     ]
+    exclude = ["pdf", "csv"]  # shown as checked download links (files), never as editable media URLs
     actions = ["mark_printed", "mark_posted_today", "generate_again"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description=_("files"))
+    def files(self, batch: Batch) -> str:
+        # Media is never served by the web server: the download view checks who is asking.
+        links = [
+            format_html('<a href="{}">{}</a>', reverse("printing:batch_download", args=[batch.pk, kind]), kind.upper())
+            for kind, file in (("pdf", batch.pdf), ("csv", batch.csv))
+            if file
+        ]
+        return format_html_join(" · ", "{}", ((link,) for link in links)) or "–"
 
     @admin.action(description=_("Mark as printed"), permissions=["change"])
     def mark_printed(self, request: HttpRequest, queryset: QuerySet[Batch]) -> None:

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from campaign.models import Campaign
 from embassies.models import Office, OfficeKind
+from embassies.selectors import records_in_country_scope
 
 from .models import Batch, Group, Signer, SignerMode
 
@@ -34,13 +35,23 @@ def batch_letters_per_office(*, batch: Batch) -> int:
 
 
 def batches_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Batch]:
+    """A group's members see their group's batches; organisers also those for offices in their countries."""
     batches = Batch.objects.select_related("campaign", "group", "template")
+    if not user.is_authenticated:
+        return batches.none()
+    own_group = Q(group__in=Group.objects.filter(members=user))
     if user.has_perm("printing.view_batch"):
-        return batches
-    return batches.filter(group__members=user)
+        in_scope = records_in_country_scope(Batch.objects.all(), user=user, country_path="host_country")
+        return batches.filter(own_group | Q(pk__in=in_scope.values("pk")))
+    return batches.filter(own_group)
 
 
 def groups_usable_by(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Group]:
+    """The groups a user may print for: their own, and for organisers the groups of their countries."""
+    if not user.is_authenticated:
+        return Group.objects.none()
+    own = Q(pk__in=Group.objects.filter(members=user).values("pk"))
     if user.has_perm("printing.add_batch"):
-        return Group.objects.all()
-    return Group.objects.filter(Q(members=user)).distinct()
+        in_scope = records_in_country_scope(Group.objects.all(), user=user, country_path="country")
+        return Group.objects.filter(own | Q(pk__in=in_scope.values("pk")))
+    return Group.objects.filter(own)

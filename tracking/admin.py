@@ -15,7 +15,9 @@ from django.utils.translation import ngettext
 
 from campaign.models import Campaign, Letter
 from common.admin import ReadOnlyAdmin
+from embassies.admin.scoped import CountryScopedAdmin
 from embassies.models import Office
+from embassies.selectors import records_in_country_scope
 
 from .models import CallScript, Reply, ReplyAttachment, ReplyState, SurveyAnswer
 from .services import reply_assign, reply_discard
@@ -33,12 +35,19 @@ class ReplyAssignForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.all(), label=_("or a campaign…"), required=False)
     office = forms.ModelChoiceField(queryset=Office.objects.all(), label=_("…and an office"), required=False)
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = records_in_country_scope(
+            Office.objects.all(), user=user, country_path="host_country"
+        )
+        self.letters = records_in_country_scope(Letter.objects.all(), user=user, country_path="office__host_country")
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         letter_id, token = cleaned.get("letter_id"), (cleaned.get("reply_token") or "").strip().lower()
         if letter_id or token:
-            letter = Letter.objects.filter(pk=letter_id).first() if letter_id else None
-            letter = letter or (Letter.objects.filter(reply_token=token).first() if token else None)
+            letter = self.letters.filter(pk=letter_id).first() if letter_id else None
+            letter = letter or (self.letters.filter(reply_token=token).first() if token else None)
             if letter is None:
                 raise forms.ValidationError(_("No letter has that number or token."))
             cleaned["letter"] = letter
@@ -65,7 +74,10 @@ class ReplyAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(CountryScopedAdmin):
+    """Replies to letters, in the organiser's countries. Mail that matched no office is a superuser's to sort."""
+
+    country_scope_path = "office__host_country"
     inlines = [ReplyAttachmentInline]
     list_display = ["received_at", "state", "subject", "from_address", "office", "campaign", "forwarded_at"]
     list_filter = ["state", "campaign", "spam_detected", "automatic", "received_at"]
@@ -100,7 +112,7 @@ class ReplyAdmin(admin.ModelAdmin):
     @admin.action(description=_("Assign to a letter or an office…"), permissions=["change"])
     def assign_selected(self, request: HttpRequest, queryset: QuerySet[Reply]) -> TemplateResponse | None:
         if "apply" in request.POST:
-            form = ReplyAssignForm(request.POST)
+            form = ReplyAssignForm(request.POST, user=request.user)
             if form.is_valid():
                 for reply in queryset:
                     reply_assign(
@@ -117,7 +129,7 @@ class ReplyAdmin(admin.ModelAdmin):
                 )
                 return None
         else:
-            form = ReplyAssignForm()
+            form = ReplyAssignForm(user=request.user)
         return TemplateResponse(
             request,
             "tracking/admin_reply_assign.html",
@@ -145,6 +157,7 @@ class ReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyAnswer)
-class SurveyAnswerAdmin(ReadOnlyAdmin):
+class SurveyAnswerAdmin(CountryScopedAdmin, ReadOnlyAdmin):
+    country_scope_path = "office__host_country"
     list_display = ["answered_on", "campaign", "office", "got_reply"]
     list_filter = ["campaign", "got_reply"]

@@ -25,9 +25,13 @@ class DashboardFilterForm(forms.Form):
         label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope_codes: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *countries]
+        # An organiser chooses among, and by default sees, only the countries they look after.
+        self.scope_codes = scope_codes
+        allowed = [(code, name) for code, name in countries if scope_codes is None or code in scope_codes]
+        everything = _("All countries") if scope_codes is None else _("All my countries")
+        self.fields["country"].choices = [("", everything), *allowed]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -40,8 +44,9 @@ class DashboardFilterForm(forms.Form):
         return cleaned
 
     def progress_filter(self) -> ProgressFilter:
+        chosen = self.cleaned_data.get("country")
         return ProgressFilter(
-            host_country=self.cleaned_data.get("country") or "",
+            host_countries=(chosen,) if chosen else (None if self.scope_codes is None else tuple(self.scope_codes)),
             occurred_from=self.cleaned_data.get("date_from"),
             occurred_to=self.cleaned_data.get("date_to"),
         )

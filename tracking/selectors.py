@@ -7,12 +7,15 @@ queries stays the same however many letters or offices there are.
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import get_language
 
 from campaign.models import Campaign, ContactChannel, ContactEvent
 from embassies.models import Office, OfficeKind
+from embassies.selectors import records_in_country_scope
 
 from .models import COUNTED_REPLY_STATES, CallScript, Reply, ReplyAttachment, SurveyAnswer
 
@@ -86,7 +89,8 @@ class Progress:
 class ProgressFilter:
     """Narrows the figures; the public page uses none of it, the dashboard all of it."""
 
-    host_country: str = ""
+    # None: every host country (the public page, superusers); else only these (one chosen, or an organiser's).
+    host_countries: tuple[str, ...] | None = None
     occurred_from: datetime.date | None = None
     occurred_to: datetime.date | None = None
 
@@ -104,8 +108,8 @@ def progress_compute(*, campaign: Campaign, only: ProgressFilter | None = None) 
     """All figures of one campaign in four queries: offices, contacts, replies, survey answers."""
     only = only or ProgressFilter()
     offices_qs = Office.objects.active().filter(sending_country=campaign.sending_country)
-    if only.host_country:
-        offices_qs = offices_qs.filter(host_country=only.host_country)
+    if only.host_countries is not None:
+        offices_qs = offices_qs.filter(host_country__in=only.host_countries)
     offices = {
         row["id"]: OfficeProgress(
             office_id=row["id"], name=row["name"], kind=row["kind"], city=row["city"], host_country=row["host_country"]
@@ -205,8 +209,8 @@ MAX_CHART_DAYS = 366
 def letters_per_day(*, campaign: Campaign, only: ProgressFilter) -> list[tuple[datetime.date, int]]:
     """Contacts per day (a delivered email is not counted again), every day in the range, oldest first."""
     events = ContactEvent.objects.filter(campaign=campaign).exclude(channel=ContactChannel.EMAIL_DELIVERED)
-    if only.host_country:
-        events = events.filter(office__host_country=only.host_country)
+    if only.host_countries is not None:
+        events = events.filter(office__host_country__in=only.host_countries)
     events = events.filter(_window(prefix="occurred_at", since=only.occurred_from, until=only.occurred_to))
     per_day = events.annotate(day=TruncDate("occurred_at")).values("day").annotate(total=Sum("quantity")).order_by()
     totals = {row["day"]: row["total"] for row in per_day}
@@ -221,11 +225,11 @@ def letters_per_day(*, campaign: Campaign, only: ProgressFilter) -> list[tuple[d
     ]
 
 
-def offices_bounced(*, campaign: Campaign, host_country: str = "") -> list[dict]:
+def offices_bounced(*, campaign: Campaign, host_countries: tuple[str, ...] | None = None) -> list[dict]:
     """Offices of the campaign whose email bounced and waits for an organiser to fix it."""
     offices = Office.objects.filter(sending_country=campaign.sending_country, email_flagged_at__isnull=False)
-    if host_country:
-        offices = offices.filter(host_country=host_country)
+    if host_countries is not None:
+        offices = offices.filter(host_country__in=host_countries)
     return list(
         offices.order_by("host_country", "city", "name").values(
             "id", "name", "city", "host_country", "email_flagged_at", "email_flag_reason"
@@ -233,5 +237,9 @@ def offices_bounced(*, campaign: Campaign, host_country: str = "") -> list[dict]
     )
 
 
-def reply_attachment_get(*, attachment_id: int) -> ReplyAttachment | None:
-    return ReplyAttachment.objects.filter(pk=attachment_id).first()
+def reply_attachment_get(*, attachment_id: int, user: AbstractBaseUser | AnonymousUser) -> ReplyAttachment | None:
+    """An attachment of a reply from an office in the user's countries, or None."""
+    attachments = records_in_country_scope(
+        ReplyAttachment.objects.all(), user=user, country_path="reply__office__host_country"
+    )
+    return attachments.filter(pk=attachment_id).first()

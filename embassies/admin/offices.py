@@ -2,7 +2,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,15 +12,17 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
 from ..models import Office
-from ..selectors import office_queryset_for_user, organiser_country_codes
+from ..selectors import organiser_country_codes
 from ..services import offices_email_flag_clear, offices_mark_verified
 from .filters import EmailFlaggedFilter, HostCountryFilter, VerifiedFilter
 from .forms import OfficeAdminForm, OfficeConfirmImportForm, OfficeImportForm
 from .resources import OfficeResource
+from .scoped import CountryScopedAdmin
 
 
 @admin.register(Office)
-class OfficeAdmin(ImportExportModelAdmin):
+class OfficeAdmin(CountryScopedAdmin, ImportExportModelAdmin):
+    country_scope_path = "host_country"
     form = OfficeAdminForm
     resource_classes = [OfficeResource]
     import_form_class = OfficeImportForm
@@ -53,15 +54,6 @@ class OfficeAdmin(ImportExportModelAdmin):
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Office]:
-        return office_queryset_for_user(user=request.user)
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Office | None:
-        office = super().get_object(request, object_id, from_field)
-        if office is None and str(object_id).isdigit() and Office.objects.filter(pk=object_id).exists():
-            raise PermissionDenied(_("This office is in a country you do not look after."))
-        return office
 
     def get_form(
         self, request: HttpRequest, obj: Office | None = None, change: bool = False, **kwargs: Any

@@ -13,7 +13,7 @@ import pytest
 from campaign.models import ContactChannel
 from campaign.services import contact_record
 from common.permissions import ORGANISERS_GROUP
-from embassies.services import office_email_flag
+from embassies.services import office_email_flag, organiser_scope_set
 from tests.factories import CampaignFactory, LetterFactory, SubmissionFactory, VerifiedOfficeFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,7 @@ EXPORT = reverse("tracking:dashboard_csv")
 def organiser(client):
     user = User.objects.create_user("organiser", password="x", is_staff=True)
     user.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+    organiser_scope_set(user=user, host_countries=["CZ", "PL"])
     client.force_login(user)
     return client
 
@@ -164,13 +165,13 @@ def _many_offices(campaign, count):
 
 
 def test_dashboard_query_count_is_constant(organiser, campaign, django_assert_num_queries):
-    # session, user, 2 × permissions, campaign, offices, contacts, replies, answers, letters per day,
-    # bounced offices, the campaign choices of the filter form
+    # session, user, 2 × permissions, the organiser's countries, campaign, offices, contacts, replies, answers,
+    # letters per day, bounced offices, the campaign choices of the filter form
     _many_offices(campaign, 2)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         organiser.get(DASHBOARD, {"campaign": campaign.pk})
     _many_offices(campaign, 60)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = organiser.get(DASHBOARD, {"campaign": campaign.pk})
     assert response.context["progress"].offices_listed == 62
 

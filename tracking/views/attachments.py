@@ -12,7 +12,7 @@ from ..selectors import reply_attachment_get
 @staff_member_required
 @permission_required("tracking.view_reply", raise_exception=True)
 def reply_attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
-    attachment = reply_attachment_get(attachment_id=attachment_id)
+    attachment = reply_attachment_get(attachment_id=attachment_id, user=request.user)
     if attachment is None or not attachment.file:
         raise Http404
     response = FileResponse(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from campaign.models import Campaign, ContactChannel
 from common.spreadsheet import SpreadsheetSafeWriter
+from embassies.selectors import organiser_country_codes
 
 from ..forms import DashboardFilterForm
 from ..selectors import CHANNELS, letters_per_day, offices_bounced, progress_compute
@@ -39,7 +40,7 @@ def _filter_form(request: HttpRequest) -> DashboardFilterForm:
         latest = Campaign.objects.order_by("-created_at").values_list("pk", flat=True).first()
         if latest is not None:
             data["campaign"] = str(latest)
-    return DashboardFilterForm(data)
+    return DashboardFilterForm(data, scope_codes=organiser_country_codes(user=request.user))
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -58,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             campaign=campaign,
             progress=progress_compute(campaign=campaign, only=only),
             days=letters_per_day(campaign=campaign, only=only),
-            bounced=offices_bounced(campaign=campaign, host_country=only.host_country),
+            bounced=offices_bounced(campaign=campaign, host_countries=only.host_countries),
             export_query=request.GET.urlencode(),
         )
     # Without campaigns there is nothing to filter yet: that is not the visitor's error.
