@@ -102,6 +102,13 @@ class LetterSurvey(models.Model):
     letter = models.OneToOneField(Letter, on_delete=models.CASCADE, related_name="+")
     asked_at = models.DateTimeField(_("asked at"))
     answered = models.BooleanField(_("answered"), default=False)
+    # One link per answer; which of the two was used is never stored, so the row does not tell the answer.
+    yes_token_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text='SHA-256 of the token of the "yes, they replied" link.'
+    )
+    no_token_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text='SHA-256 of the token of the "no reply" link.'
+    )
 
     class Meta:
         verbose_name = _("reply survey")

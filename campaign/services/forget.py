@@ -20,24 +20,16 @@ from ..models import Letter, LetterStatus, Submission
 from ..senders import UNLINKED, email_normalise
 from ..signals import submission_erased
 from ..tasks import forget_links_send_task
-from ..tokens import TOKEN_LENGTH, forget_token_hash, submission_forget_token
+from ..tokens import rows_by_token
 
 # Stored in English; the status page translates it.
 REASON_WITHDRAWN = gettext_noop("Not sent: you withdrew the letter and erased your data.")
 NOT_YET_SENT = [LetterStatus.PENDING, LetterStatus.QUEUED]
 
 
-def submission_forget_token_store(*, submission: Submission) -> str:
-    """Give a new submission its erase link; returns the token for the emails."""
-    token = submission_forget_token(submission=submission)
-    Submission.objects.filter(pk=submission.pk).update(forget_token_hash=forget_token_hash(token))
-    return token
-
-
 def submission_from_forget_token(*, token: str) -> Submission | None:
-    if len(token) != TOKEN_LENGTH:
-        return None
-    return Submission.objects.select_related("campaign").filter(forget_token_hash=forget_token_hash(token)).first()
+    submissions = Submission.objects.select_related("campaign")
+    return rows_by_token(queryset=submissions, field="forget_token_hash", token=token).first()
 
 
 def submission_personal_data_forget(*, submission: Submission) -> bool:
@@ -65,8 +57,18 @@ def submission_personal_data_forget(*, submission: Submission) -> bool:
 def submissions_personal_data_blank(*, submission_ids: list[int], now: datetime.datetime, **also: str) -> int:
     """Blank the supporters' name, address, city and letter, and tell the apps that hold their replies.
     Call inside a transaction."""
+    # The status link goes too: which offices someone wrote to is theirs to erase. The erase link stays (a second
+    # click tells them it is done), and so does the confirmation link (a late click says "expired").
     erased = Submission.objects.filter(pk__in=submission_ids).update(
-        name="", city="", email="", subject="", body="", personal_paragraph="", erased_at=now, **also
+        name="",
+        city="",
+        email="",
+        subject="",
+        body="",
+        personal_paragraph="",
+        status_token_hash="",
+        erased_at=now,
+        **also,
     )
     letter_ids = list(Letter.objects.filter(submission_id__in=submission_ids).values_list("pk", flat=True))
     submission_erased.send(sender=Submission, letter_ids=letter_ids)

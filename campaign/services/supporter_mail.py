@@ -19,7 +19,7 @@ from ..emails import confirmation_message_build, copy_message_build
 from ..models import LetterStatus, Submission
 from ..selectors import letter_template_closing
 from ..tasks import submission_confirmation_send_task, submission_copy_send_task
-from .submissions import submission_confirm_token, submission_status_token
+from ..tokens import submission_confirm_token, submission_status_token
 
 CLAIM_STALE_AFTER = datetime.timedelta(minutes=10)
 # The task queued after commit normally sends within seconds; the sweep leaves it that long first.

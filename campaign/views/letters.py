@@ -15,9 +15,9 @@ from ..models import LetterStatus
 from ..selectors import campaign_localised, letter_list_for_submission
 from ..services import forget_links_request, submission_from_forget_token, submission_personal_data_forget
 from ..services import submission_confirm as submission_confirm_service
-from ..services.submissions import ConfirmOutcome, submission_from_status_token, submission_status_token
+from ..services.submissions import ConfirmOutcome, submission_from_status_token
 from ..shortcuts import campaign_open_or_404
-from ..tokens import submission_forget_token
+from ..tokens import submission_forget_token, submission_status_token
 
 IN_PROGRESS = {LetterStatus.PENDING, LetterStatus.QUEUED, LetterStatus.SENDING}
 

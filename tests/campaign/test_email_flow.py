@@ -9,8 +9,8 @@ import pytest
 
 from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus, ReplyCapture, Submission
 from campaign.senders import sender_hash_for
-from campaign.services.submissions import submission_status_token
 from campaign.tasks import submission_confirmation_send_task
+from campaign.tokens import submission_status_token
 
 from .conftest import confirm_link
 from .esp_backends import FlakyBackend

@@ -1,19 +1,24 @@
-"""Asking supporters "did the embassy reply?": once per submission, signed one-use links, anonymous answers."""
+"""Asking supporters "did the embassy reply?": once per submission, opaque one-use links, anonymous answers."""
 
 import datetime
+import importlib
 import re
-import time
 
-from django.core import mail, signing
+from django.apps import apps
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 import pytest
 
 from campaign.models import LetterStatus
+from campaign.tokens import opaque_token, token_hash
+from tests.campaign.opaque import assert_opaque, assert_stored_nowhere
 from tests.factories import LetterFactory, SubmissionFactory
 from tracking.models import LetterSurvey, SurveyAnswer
 from tracking.selectors import progress_compute
-from tracking.services.survey import SURVEY_SALT, survey_token_make
+from tracking.services.survey import SurveyOutcome, survey_answer_record, survey_token_make
 from tracking.tasks import reply_survey_send_due_task
 
 pytestmark = pytest.mark.django_db
@@ -125,36 +130,73 @@ def test_answers_hold_nothing_about_the_person(submission):
 
 def test_tampered_link_is_rejected_with_a_clear_page(client, submission, send_due_surveys):
     send_due_surveys()
-    survey_id = LetterSurvey.objects.first().pk
-    genuine = survey_token_make(letter_survey_id=survey_id, got_reply=False)
-    signature = genuine.rpartition(":")[2]
-    forged_payload = signing.dumps({"s": survey_id, "y": 1}, salt=SURVEY_SALT).rpartition(":")[0]
-    tampered = [f"{forged_payload}:{signature}", genuine[:-2] + "xx", "garbage"]
+    genuine = _links(mail.outbox[0])[("Embassy of Ukraine in Prague", "no")].rstrip("/").rsplit("/", 1)[1]
+    flipped = genuine[:-1] + ("0" if genuine[-1] != "0" else "1")
+    tampered = [flipped, genuine[:-2] + "xx", genuine.upper(), genuine + "0", genuine[:-1], "garbage", "0" * 4000]
 
     for token in tampered:
         response = client.post(f"/en/progress/survey/{token}/")
         assert response.status_code == 400
         assert "This link is not valid." in response.content.decode()
     assert SurveyAnswer.objects.count() == 0
+    assert not LetterSurvey.objects.filter(answered=True).exists()
 
 
-def test_link_signed_with_another_salt_is_rejected(client, submission, send_due_surveys):
+def test_a_token_made_for_another_link_is_rejected(client, submission, send_due_surveys):
     send_due_surveys()
-    token = signing.dumps({"s": LetterSurvey.objects.first().pk, "y": 1}, salt="something.else")
+    survey = LetterSurvey.objects.first()
+    token = opaque_token(purpose="campaign.submission.status", parts=(survey.pk, survey.asked_at))
     assert client.post(f"/en/progress/survey/{token}/").status_code == 400
     assert SurveyAnswer.objects.count() == 0
 
 
-def test_expired_link(client, submission, monkeypatch, send_due_surveys):
+def test_expired_link(client, submission, send_due_surveys):
     send_due_surveys()
-    token = survey_token_make(letter_survey_id=LetterSurvey.objects.first().pk, got_reply=True)
+    link = _links(mail.outbox[0])[("Embassy of Ukraine in Prague", "yes")]
+    LetterSurvey.objects.update(asked_at=_days_ago(121))  # the link's age counts from the question
 
-    real_time = time.time
-    monkeypatch.setattr(time, "time", lambda: real_time() + 200 * 86400)
-    response = client.post(f"/en/progress/survey/{token}/")
+    response = client.post(link)
     assert response.status_code == 410
     assert "This link has expired." in response.content.decode()
     assert SurveyAnswer.objects.count() == 0
+    assert not LetterSurvey.objects.filter(answered=True).exists()
+
+
+def test_a_link_is_still_good_just_before_it_expires(client, submission, send_due_surveys):
+    send_due_surveys()
+    link = _links(mail.outbox[0])[("Embassy of Ukraine in Prague", "no")]
+    LetterSurvey.objects.update(asked_at=_days_ago(119))
+
+    assert client.post(link).status_code == 200
+    assert SurveyAnswer.objects.get().got_reply is False
+
+
+def test_links_are_opaque_and_only_their_hashes_are_stored(submission, send_due_surveys):
+    send_due_surveys()
+    links = _links(mail.outbox[0])
+    tokens = {path.rstrip("/").rsplit("/", 1)[1] for path in links.values()}
+
+    assert len(tokens) == 4  # one per office and answer
+    for token in tokens:
+        assert_opaque(token)
+        assert_stored_nowhere(token)
+    for survey in LetterSurvey.objects.all():
+        assert {survey.yes_token_hash, survey.no_token_hash} <= {token_hash(token) for token in tokens}
+        assert survey.yes_token_hash != survey.no_token_hash
+
+
+def test_a_token_holds_not_even_the_survey_id(submission):
+    survey = LetterSurvey.objects.create(pk=73519246, letter=submission.letters.first(), asked_at=timezone.now())
+    for got_reply in (True, False):
+        assert_opaque(survey_token_make(survey=survey, got_reply=got_reply), ids=(survey.pk,))
+
+
+def test_survey_token_make_gives_the_links_of_the_email(submission, send_due_surveys):
+    send_due_surveys()
+    links = set(_links(mail.outbox[0]).values())
+    for survey in LetterSurvey.objects.all():
+        for got_reply in (True, False):
+            assert f"/en/progress/survey/{survey_token_make(survey=survey, got_reply=got_reply)}/" in links
 
 
 def test_the_survey_speaks_the_language_the_supporter_wrote_in(campaign, tracked_offices, send_due_surveys):
@@ -170,3 +212,26 @@ def test_the_survey_speaks_the_language_the_supporter_wrote_in(campaign, tracked
     assert yes in message.body and "Yes, they replied" not in message.body
     assert "/uk/progress/survey/" in message.body
     assert f"/uk/c/{campaign.slug}/forget/" in message.body  # the erase-my-data link
+
+
+@pytest.mark.parametrize("token", ["x", "0" * 39, "0" * 41, "0" * 4000, "g" * 40, "é" * 40, "nonsense:token"])
+def test_a_malformed_link_is_refused_without_a_query(client, submission, send_due_surveys, token):
+    send_due_surveys()
+    with CaptureQueriesContext(connection) as queries:
+        assert survey_answer_record(token=token) == SurveyOutcome.INVALID
+    assert queries.captured_queries == []
+    for method in (client.get, client.head, client.post):
+        assert method(f"/en/progress/survey/{token}/").status_code in (200, 400)
+    assert SurveyAnswer.objects.count() == 0
+
+
+def test_the_migration_fills_the_hashes_the_email_links_carry(client, submission, send_due_surveys):
+    send_due_surveys()
+    link = _links(mail.outbox[0])[("Embassy of Ukraine in Prague", "no")]
+    LetterSurvey.objects.update(yes_token_hash="", no_token_hash="")
+    migration = importlib.import_module("tracking.migrations.0005_lettersurvey_opaque_link_tokens")
+
+    migration.answer_link_hashes_fill(apps, None)
+
+    assert client.post(link).status_code == 200
+    assert SurveyAnswer.objects.get().got_reply is False

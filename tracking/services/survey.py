@@ -5,12 +5,12 @@ import enum
 import logging
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from campaign.models import Letter, LetterStatus, Submission
+from campaign.tokens import opaque_token, token_hash, token_lookup_hash
 from common.mail import mail_send
 from common.queueing import task_queue_on_commit
 
@@ -20,7 +20,9 @@ from ..tasks import reply_survey_send_task
 
 logger = logging.getLogger(__name__)
 
-SURVEY_SALT = "tracking.survey"
+# One purpose per answer: the "no" link's token tells nothing about the "yes" link's.
+YES_PURPOSE = "tracking.survey.yes"
+NO_PURPOSE = "tracking.survey.no"
 # Letters the server itself sent, and that did not bounce: only those can have been answered by mail.
 SURVEYED_STATUSES = [LetterStatus.SENT, LetterStatus.DELIVERED]
 SURVEY_LINK_MAX_AGE = datetime.timedelta(days=120)
@@ -43,8 +45,8 @@ def survey_due_letters(*, now: datetime.datetime | None = None) -> QuerySet[Lett
     )
 
 
-def survey_token_make(*, letter_survey_id: int, got_reply: bool) -> str:
-    return signing.dumps({"s": letter_survey_id, "y": int(got_reply)}, salt=SURVEY_SALT)
+def survey_token_make(*, survey: LetterSurvey, got_reply: bool) -> str:
+    return opaque_token(purpose=YES_PURPOSE if got_reply else NO_PURPOSE, parts=(survey.pk, survey.asked_at))
 
 
 def surveys_queue_due() -> int:
@@ -72,15 +74,14 @@ def survey_send(*, submission_id: int, now: datetime.datetime | None = None) -> 
         asked_at = timezone.now()
         LetterSurvey.objects.bulk_create([LetterSurvey(letter=letter, asked_at=asked_at) for letter in letters])
         surveys = {survey.letter_id: survey for survey in LetterSurvey.objects.filter(letter__in=letters)}
-    questions = [
-        (
-            letter,
-            surveys[letter.pk],
-            survey_token_make(letter_survey_id=surveys[letter.pk].pk, got_reply=True),
-            survey_token_make(letter_survey_id=surveys[letter.pk].pk, got_reply=False),
-        )
-        for letter in letters
-    ]
+        tokens = {}
+        for survey in surveys.values():
+            yes = survey_token_make(survey=survey, got_reply=True)
+            no = survey_token_make(survey=survey, got_reply=False)
+            survey.yes_token_hash, survey.no_token_hash = token_hash(yes), token_hash(no)
+            tokens[survey.letter_id] = (yes, no)
+        LetterSurvey.objects.bulk_update(surveys.values(), ["yes_token_hash", "no_token_hash"])
+    questions = [(letter, surveys[letter.pk], *tokens[letter.pk]) for letter in letters]
     try:
         mail_send(survey_message_build(submission=submission, questions=questions))
     except BaseException:
@@ -90,33 +91,27 @@ def survey_send(*, submission_id: int, now: datetime.datetime | None = None) -> 
     return len(letters)
 
 
-def survey_token_read(*, token: str) -> tuple[SurveyOutcome, dict | None]:
-    try:
-        data = signing.loads(token, salt=SURVEY_SALT, max_age=SURVEY_LINK_MAX_AGE)
-    except signing.SignatureExpired:
-        return SurveyOutcome.EXPIRED, None
-    except signing.BadSignature:
-        return SurveyOutcome.INVALID, None
-    if not isinstance(data, dict) or not isinstance(data.get("s"), int) or data.get("y") not in (0, 1):
-        return SurveyOutcome.INVALID, None
-    return SurveyOutcome.RECORDED, data
-
-
 def survey_answer_record(*, token: str) -> SurveyOutcome:
-    """Record the answer a signed link carries. One use per letter: a second click changes nothing."""
-    outcome, data = survey_token_read(token=token)
-    if data is None:
-        return outcome
+    """Record the answer a link carries. One use per letter: a second click, on either link, changes nothing."""
+    hashed = token_lookup_hash(token)
+    if hashed is None:
+        return SurveyOutcome.INVALID
     with transaction.atomic():
-        survey = LetterSurvey.objects.select_related("letter").filter(pk=data["s"]).first()
+        survey = (
+            LetterSurvey.objects.select_related("letter")
+            .filter(Q(yes_token_hash=hashed) | Q(no_token_hash=hashed))
+            .first()
+        )
         if survey is None:
             return SurveyOutcome.INVALID
+        if timezone.now() - survey.asked_at > SURVEY_LINK_MAX_AGE:
+            return SurveyOutcome.EXPIRED
         if not LetterSurvey.objects.filter(pk=survey.pk, answered=False).update(answered=True):
             return SurveyOutcome.ALREADY_ANSWERED
         SurveyAnswer.objects.create(
             campaign_id=survey.letter.campaign_id,
             office_id=survey.letter.office_id,
-            got_reply=bool(data["y"]),
+            got_reply=survey.yes_token_hash == hashed,
             answered_on=timezone.localdate(),
         )
     return SurveyOutcome.RECORDED
