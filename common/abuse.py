@@ -158,6 +158,24 @@ class AbuseGuardFormMixin:
                 code="pow_failed",
             )
 
+    def proof_of_work_passed(self) -> bool:
+        """Whether this submission carries a solved challenge: checked in clean() when it was required up front,
+        else read from the posted fields a demand (below) added to the page before."""
+        if self.proof_of_work_required:
+            return True
+        challenge = str(self.data.get(self.add_prefix(POW_CHALLENGE_FIELD)) or "")[:500]
+        solution = str(self.data.get(self.add_prefix(POW_SOLUTION_FIELD)) or "")
+        return pow_solution_check(challenge=challenge, solution=solution)
+
+    def proof_of_work_demand(self) -> None:
+        """Put a fresh challenge on the page this form renders, for a sender who must now prove the effort."""
+        self.proof_of_work_required = True
+        self.fields[POW_CHALLENGE_FIELD] = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+        self.fields[POW_SOLUTION_FIELD] = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+        self.data = self.data.copy()
+        self.data[self.add_prefix(POW_CHALLENGE_FIELD)] = pow_challenge_new()
+        self.data[self.add_prefix(POW_SOLUTION_FIELD)] = ""
+
     def _abuse_tokens_renew(self) -> None:
         """Bound forms re-render the posted values; give the next attempt fresh tokens instead."""
         if self.is_bound:

@@ -5,9 +5,10 @@ from .contacts import contact_record, mailto_sent_mark
 from .forget import forget_links_request, submission_from_forget_token, submission_personal_data_forget
 from .outbox import letter_claim, letter_send, letters_requeue, letters_sweep
 from .submissions import (
+    SenderVerdict,
     submission_confirm,
     submission_create,
-    submission_rate_limit_hit,
+    submission_sender_check,
     submissions_personal_data_erase,
     submissions_unconfirmed_delete,
 )
@@ -24,7 +25,8 @@ __all__ = [
     "submission_create",
     "submission_from_forget_token",
     "submission_personal_data_forget",
-    "submission_rate_limit_hit",
+    "submission_sender_check",
+    "SenderVerdict",
     "submissions_personal_data_erase",
     "submissions_unconfirmed_delete",
 ]

@@ -5,7 +5,6 @@ import enum
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
@@ -19,42 +18,51 @@ from embassies.models import Office
 from ..models import Campaign, Letter, LetterStatus, LetterTemplate, Submission
 from ..senders import UNLINKED, email_normalise, sender_hash_for
 from ..tasks import submission_confirmation_send_task, submission_copy_send_task
-from .forget import submission_forget_token_store, submissions_personal_data_blank
+from ..tokens import (
+    rows_by_token,
+    submission_confirm_token,  # noqa: F401  (scripts that confirm without a mailbox import it here)
+    submission_token_hashes,
+)
+from .forget import submissions_personal_data_blank
 from .outbox import letters_queue
 
-CONFIRM_SALT = "campaign.submission.confirm"
-STATUS_SALT = "campaign.submission.status"
 # Stored in English; the status page translates it.
 REASON_ALREADY_SENT = gettext_noop("Not sent: you already sent this letter to this office.")
 
 
-def submission_confirm_token(*, submission: Submission) -> str:
-    return signing.dumps({"submission": submission.pk}, salt=CONFIRM_SALT, compress=True)
-
-
-def submission_status_token(*, submission: Submission) -> str:
-    return signing.dumps({"submission": submission.pk}, salt=STATUS_SALT, compress=True)
-
-
 def submission_from_status_token(*, token: str) -> Submission | None:
-    try:
-        data = signing.loads(token, salt=STATUS_SALT)
-    except signing.BadSignature:
-        return None
-    return Submission.objects.select_related("campaign").filter(pk=data.get("submission")).first()
+    submissions = Submission.objects.select_related("campaign")
+    return rows_by_token(queryset=submissions, field="status_token_hash", token=token).first()
 
 
-def submission_rate_limit_hit(*, client_ip: str, email: str) -> bool:
-    """Count one email submission against the per-IP and the per-address limits; True when over either."""
+class SenderVerdict(enum.Enum):
+    ALLOWED = "allowed"
+    PROOF_NEEDED = "proof_needed"  # busy shared address: people behind it can still send, after a proof of work
+    REFUSED = "refused"
+
+
+def submission_sender_check(*, client_ip: str, email: str) -> SenderVerdict:
+    """Count one email submission. The address's own limit is firm; an IP address is often shared (NAT,
+    universities, Tor exits), so past its limit it asks for a proof of work, and only a flood is refused."""
     window = settings.RATE_LIMIT_WINDOW_SECONDS
-    return rate_limit_hit(
-        scope="letters-ip", key=client_ip, limit=settings.RATE_LIMIT_LETTERS_PER_IP, window_seconds=window
-    ) or rate_limit_hit(
+    over_email = rate_limit_hit(
         scope="letters-email",
         key=email_normalise(email),
         limit=settings.RATE_LIMIT_LETTERS_PER_EMAIL,
         window_seconds=window,
     )
+    if over_email or rate_limit_hit(
+        scope="letters-ip-ceiling",
+        key=client_ip,
+        limit=settings.RATE_LIMIT_LETTERS_PER_IP_CEILING,
+        window_seconds=window,
+    ):
+        return SenderVerdict.REFUSED
+    if rate_limit_hit(
+        scope="letters-ip", key=client_ip, limit=settings.RATE_LIMIT_LETTERS_PER_IP, window_seconds=window
+    ):
+        return SenderVerdict.PROOF_NEEDED
+    return SenderVerdict.ALLOWED
 
 
 def submission_create(
@@ -89,7 +97,8 @@ def submission_create(
             send_copy=send_copy,
             share_email=share_email,
         )
-        submission_forget_token_store(submission=submission)
+        # Only the hashes are stored; the tokens are recomputed for each email that carries a link.
+        Submission.objects.filter(pk=submission.pk).update(**submission_token_hashes(submission=submission))
         Letter.objects.bulk_create(
             Letter(submission=submission, campaign=campaign, office=office, sender_hash=sender_hash)
             for office in offices
@@ -115,15 +124,13 @@ class ConfirmResult:
 def submission_confirm(*, token: str, interface_language: str) -> ConfirmResult:
     """Queue the letters of a confirmed submission. The link works once; a second use changes nothing."""
     max_age = datetime.timedelta(hours=settings.CONFIRMATION_MAX_AGE_HOURS)
-    try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
-    except signing.SignatureExpired:
-        return ConfirmResult(ConfirmOutcome.EXPIRED)
-    except signing.BadSignature:
-        return ConfirmResult(ConfirmOutcome.INVALID)
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().filter(pk=data.get("submission")).first()
-        if submission is None or submission.erased_at is not None:  # deleted, or erased by the supporter
+        submissions = Submission.objects.select_for_update()
+        submission = rows_by_token(queryset=submissions, field="confirm_token_hash", token=token).first()
+        if submission is None:
+            return ConfirmResult(ConfirmOutcome.INVALID)
+        # The link's age counts from the submission; the supporter erased their data, or it is too old to send.
+        if submission.erased_at is not None or timezone.now() - submission.created_at > max_age:
             return ConfirmResult(ConfirmOutcome.EXPIRED)
         if submission.confirmed_at is not None:
             return ConfirmResult(ConfirmOutcome.ALREADY_CONFIRMED, submission)
@@ -146,7 +153,9 @@ def _letter_queue(letter: Letter, now: datetime.datetime) -> bool:
     """pending → queued, unless the same sender already has a live letter to that office in this campaign."""
     try:
         with transaction.atomic():
-            Letter.objects.filter(pk=letter.pk).update(status=LetterStatus.QUEUED, queued_at=now, status_changed_at=now)
+            Letter.objects.filter(pk=letter.pk).update(
+                status=LetterStatus.QUEUED, queued_at=now, first_queued_at=now, status_changed_at=now
+            )
         return True
     except IntegrityError:
         Letter.objects.filter(pk=letter.pk).update(

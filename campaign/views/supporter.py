@@ -16,7 +16,7 @@ from ..mailto import mailto_url
 from ..models import Campaign
 from ..rendering import RenderedLetter, letter_drafts_render
 from ..selectors import campaign_host_countries, campaign_list_open
-from ..services import mailto_sent_mark, submission_create, submission_rate_limit_hit
+from ..services import SenderVerdict, mailto_sent_mark, submission_create, submission_sender_check
 from ..shortcuts import campaign_open_or_404, letter_page_context
 
 ACTIONS = {"preview": CHANNEL_PREVIEW, "email": CHANNEL_EMAIL, "mailto": CHANNEL_MAILTO}
@@ -108,7 +108,8 @@ def _drafts(form: LetterForm) -> list[tuple[Office, RenderedLetter]]:
 def _email_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm, context: dict) -> HttpResponse:
     data = form.cleaned_data
     try:
-        over_limit = submission_rate_limit_hit(client_ip=client_ip(request), email=data["email"])
+        verdict = submission_sender_check(client_ip=client_ip(request), email=data["email"])
+        proof_missing = verdict == SenderVerdict.PROOF_NEEDED and not form.proof_of_work_passed()
     except GuardUnavailable:
         # The letter stays on the page: the supporter can try again, or take the mail-app or PDF channel.
         form.add_error(
@@ -118,8 +119,19 @@ def _email_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm,
             ),
         )
         return _letter_page(request, form=form, context=context, status=503)
-    if over_limit:
+    if verdict == SenderVerdict.REFUSED:
         form.add_error(None, _("Too many letters were sent from here in a short time. Please try again in an hour."))
+        return _letter_page(request, form=form, context=context, status=429)
+    if proof_missing:
+        form.proof_of_work_demand()
+        form.add_error(
+            None,
+            _(
+                "Many letters were sent from your network in the last hour (a shared connection, perhaps). To tell "
+                "people from spam robots, your browser now does a short automatic check: wait a few seconds, then "
+                "press “Send by email” again."
+            ),
+        )
         return _letter_page(request, form=form, context=context, status=429)
     submission_create(
         campaign=campaign,

@@ -54,18 +54,55 @@ def test_missing_or_forged_start_time_is_refused(client, campaign, offices, lett
     assert Submission.objects.count() == 0
 
 
-def test_rate_limit_per_ip(client, campaign, offices, letter_data, settings):
+def _posted_challenge(page: str) -> str:
+    return page.split('name="pow_challenge" value="')[1].split('"')[0]
+
+
+def test_a_busy_ip_address_asks_for_a_proof_of_work_instead_of_refusing(
+    client, campaign, offices, letter_data, settings
+):
     settings.RATE_LIMIT_LETTERS_PER_IP = 2
+    settings.POW_DIFFICULTY_BITS = 8
     for index in range(2):
         assert client.post(FORM_URL, letter_data(email=f"person{index}@example.org")).status_code == 302
 
-    blocked = client.post(FORM_URL, letter_data(email="person9@example.org"))
+    asked = client.post(FORM_URL, letter_data(email="person9@example.org"))
+    page = asked.content.decode()
 
-    assert blocked.status_code == 429
-    assert "Too many letters" in blocked.content.decode()
+    assert asked.status_code == 429
+    assert "short automatic check" in page and "/static/js/pow.js" in page
+    assert "Jana Nováková" in page  # the letter stays on the page
     assert Submission.objects.count() == 2
+    challenge = _posted_challenge(page)
+    wrong = client.post(FORM_URL, letter_data(email="person9@example.org", pow_challenge=challenge, pow_solution=""))
+    assert wrong.status_code == 429 and Submission.objects.count() == 2
+    challenge = _posted_challenge(wrong.content.decode())
+    solved = client.post(
+        FORM_URL, letter_data(email="person9@example.org", pow_challenge=challenge, pow_solution=solve(challenge))
+    )
+    assert solved.status_code == 302 and Submission.objects.count() == 3
+    replayed = client.post(
+        FORM_URL, letter_data(email="person7@example.org", pow_challenge=challenge, pow_solution=solve(challenge))
+    )
+    assert replayed.status_code == 429  # a solution works once
     other_ip = client.post(FORM_URL, letter_data(email="person8@example.org"), REMOTE_ADDR="10.9.8.7")
     assert other_ip.status_code == 302
+
+
+def test_a_flood_from_one_ip_address_is_refused_even_with_proofs(client, campaign, offices, letter_data, settings):
+    settings.RATE_LIMIT_LETTERS_PER_IP = 1
+    settings.RATE_LIMIT_LETTERS_PER_IP_CEILING = 2
+    settings.POW_DIFFICULTY_BITS = 8
+    assert client.post(FORM_URL, letter_data(email="a@example.org")).status_code == 302
+    challenge = _posted_challenge(client.post(FORM_URL, letter_data(email="b@example.org")).content.decode())
+
+    refused = client.post(
+        FORM_URL, letter_data(email="c@example.org", pow_challenge=challenge, pow_solution=solve(challenge))
+    )
+
+    assert refused.status_code == 429
+    assert "Too many letters" in refused.content.decode()
+    assert Submission.objects.count() == 1
 
 
 def test_rate_limit_per_email(client, campaign, offices, letter_data, settings):
