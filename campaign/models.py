@@ -179,6 +179,13 @@ class Submission(models.Model):
     forget_token_hash = models.CharField(
         max_length=64, blank=True, db_index=True, help_text="SHA-256 of the supporter's erase-my-data link token."
     )
+    confirm_token_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="SHA-256 of the supporter's confirmation link token."
+    )
+    # Blanked on erasure: nothing should find what someone wrote, and to whom, after they erased it.
+    status_token_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="SHA-256 of the supporter's letter-status link token."
+    )
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     personal_paragraph = models.TextField(blank=True)
@@ -254,6 +261,11 @@ class Letter(models.Model):
     reply_token = models.CharField(max_length=40, unique=True, default=reply_token_new)
     created_at = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField(null=True, blank=True)
+    # When this round of sending began (confirmation, or an organiser's requeue): transient failures are
+    # retried until LETTER_RETRY_MAX_AGE_HOURS after it, then the letter fails visibly.
+    first_queued_at = models.DateTimeField(null=True, blank=True)
+    # After a transient failure outlived the task's own retries: the sweep sends again from this time on.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     soft_bounced_at = models.DateTimeField(

@@ -28,14 +28,15 @@ def retry_countdown(retries: int) -> int:
     time_limit=settings.LETTER_SEND_TIME_LIMIT_SECONDS,
 )
 def letter_send_task(self: Task, letter_id: int) -> str | None:
-    from .services.outbox import LetterSendTransientError, letter_fail_after_retries, letter_send
+    from .services.outbox import LetterSendTransientError, letter_retry_later, letter_send
 
     try:
         status = letter_send(letter_id=letter_id)
     except LetterSendTransientError as error:
         if self.request.retries >= self.max_retries:
-            letter_fail_after_retries(letter_id=letter_id, reason=str(error))
-            return "failed"
+            # Past the task's quick retries the sweep takes over, with longer pauses, up to an age cap.
+            status = letter_retry_later(letter_id=letter_id, reason=str(error))
+            return str(status) if status else None
         logger.info("letter %s: transient ESP error, retry %d", letter_id, self.request.retries + 1)
         raise self.retry(countdown=retry_countdown(self.request.retries), exc=error) from error
     return str(status) if status else None

@@ -12,7 +12,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -126,7 +126,13 @@ def letters_requeue(*, letter_ids: list[int]) -> tuple[list[int], list[int]]:
         try:
             with transaction.atomic():
                 Letter.objects.filter(pk=letter_id, status=LetterStatus.FAILED).update(
-                    status=LetterStatus.QUEUED, attempts=0, failure_reason="", queued_at=now, status_changed_at=now
+                    status=LetterStatus.QUEUED,
+                    attempts=0,
+                    failure_reason="",
+                    queued_at=now,
+                    first_queued_at=now,
+                    next_attempt_at=None,
+                    status_changed_at=now,
                 )
             requeued.append(letter_id)
         except IntegrityError:
@@ -156,6 +162,33 @@ def letter_fail_after_retries(*, letter_id: int, reason: str) -> None:
         letter_mark_failed(letter=letter, reason=f"Gave up after {letter.attempts} attempts. Last error: {reason}")
 
 
+def letter_retry_later(*, letter_id: int, reason: str, now: datetime.datetime | None = None) -> LetterStatus | None:
+    """The send task's own retries are spent on transient errors (an ESP outage): the sweep tries again after a
+    pause that doubles each time, until LETTER_RETRY_MAX_AGE_HOURS after sending began; then the letter fails
+    visibly, with the ESP's last reason."""
+    now = now or timezone.now()
+    letter = Letter.objects.filter(pk=letter_id, status=LetterStatus.QUEUED).first()
+    if letter is None:
+        return None
+    if _retry_window_over(letter, now=now):
+        hours = settings.LETTER_RETRY_MAX_AGE_HOURS
+        return letter_mark_failed(
+            letter=letter, reason=f"Gave up after {letter.attempts} attempts in {hours} hours. Last error: {reason}"
+        )
+    rounds = max(letter.attempts // (settings.LETTER_SEND_MAX_RETRIES + 1), 1)
+    pause = min(settings.LETTER_RETRY_BACKOFF_MAX_SECONDS * 2 ** (rounds - 1), settings.LETTER_RETRY_PAUSE_MAX_SECONDS)
+    Letter.objects.filter(pk=letter.pk, status=LetterStatus.QUEUED).update(
+        next_attempt_at=now + datetime.timedelta(seconds=pause), failure_reason=reason[:500]
+    )
+    logger.warning("letter %s: ESP unavailable, next attempt in %d s", letter.pk, pause)
+    return LetterStatus.QUEUED
+
+
+def _retry_window_over(letter: Letter, *, now: datetime.datetime) -> bool:
+    began = letter.first_queued_at or letter.queued_at or letter.created_at
+    return now - began >= datetime.timedelta(hours=settings.LETTER_RETRY_MAX_AGE_HOURS)
+
+
 def letters_sweep(*, queued_older_than: datetime.timedelta, sending_older_than: datetime.timedelta) -> list[int]:
     """Re-queue letters stuck in queued (the broker lost the task) or sending (the worker died).
 
@@ -178,10 +211,14 @@ def letters_sweep(*, queued_older_than: datetime.timedelta, sending_older_than: 
     Letter.objects.filter(pk__in=stuck_sending, status=LetterStatus.SENDING).update(
         status=LetterStatus.QUEUED, queued_at=now, status_changed_at=now
     )
+    waiting = Letter.objects.filter(status=LetterStatus.QUEUED, queued_at__lt=now - queued_older_than)
+    for letter in waiting.filter(next_attempt_at__isnull=False).exclude(failure_reason=""):
+        if _retry_window_over(letter, now=now):
+            letter_retry_later(letter_id=letter.pk, reason=letter.failure_reason, now=now)
     stuck_queued = list(
-        Letter.objects.filter(status=LetterStatus.QUEUED, queued_at__lt=now - queued_older_than).values_list(
-            "pk", flat=True
-        )
+        waiting.filter(status=LetterStatus.QUEUED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .values_list("pk", flat=True)
     )
     Letter.objects.filter(pk__in=stuck_queued).update(queued_at=now)
     requeued = sorted(set(stuck_sending) | set(stuck_queued))

@@ -67,20 +67,70 @@ def test_transient_esp_errors_are_retried_then_sent_once(queued_letter, outbox, 
     assert len(outbox) == 1
 
 
-def test_letter_fails_visibly_after_the_last_retry(queued_letter, outbox, settings, eager_retries):
-    settings.EMAIL_BACKEND = "tests.campaign.esp_backends.FlakyBackend"
-    FlakyBackend.failures_left = 100
+def _flaky_send(letter_id, failures=100):
+    FlakyBackend.failures_left = failures
     try:
-        letter_send_task.apply(args=[queued_letter.pk], throw=False)  # eager: retries run at once
+        letter_send_task.apply(args=[letter_id], throw=False)  # eager: retries run at once
     finally:
         FlakyBackend.failures_left = 0
 
+
+def test_an_outage_longer_than_the_tasks_retries_is_left_to_the_sweep_with_a_pause(
+    queued_letter, outbox, settings, eager_retries, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.campaign.esp_backends.FlakyBackend"
+    _flaky_send(queued_letter.pk)
+
+    queued_letter.refresh_from_db()
+    assert queued_letter.status == LetterStatus.QUEUED  # not failed: the outage may end
+    assert queued_letter.attempts == settings.LETTER_SEND_MAX_RETRIES + 1
+    assert "503" in queued_letter.failure_reason
+    assert queued_letter.next_attempt_at > timezone.now() + datetime.timedelta(minutes=5)
+    assert outbox == []
+    sweep = {"queued_older_than": datetime.timedelta(0), "sending_older_than": datetime.timedelta(minutes=10)}
+    assert letters_sweep(**sweep) == []  # the pause is respected
+
+    Letter.objects.filter(pk=queued_letter.pk).update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert letters_sweep(**sweep) == [queued_letter.pk]  # the outage is over: sent, once
+    queued_letter.refresh_from_db()
+    assert queued_letter.status == LetterStatus.SENT and queued_letter.failure_reason == ""
+    assert len(outbox) == 1
+
+
+def test_each_round_of_the_sweep_waits_longer(queued_letter, settings, eager_retries):
+    settings.EMAIL_BACKEND = "tests.campaign.esp_backends.FlakyBackend"
+    pauses = []
+    for _round in range(3):
+        Letter.objects.filter(pk=queued_letter.pk).update(next_attempt_at=None)
+        _flaky_send(queued_letter.pk)
+        queued_letter.refresh_from_db()
+        pauses.append(queued_letter.next_attempt_at - timezone.now())
+    assert pauses[0] < pauses[1] < pauses[2] <= datetime.timedelta(seconds=settings.LETTER_RETRY_PAUSE_MAX_SECONDS)
+
+
+def test_after_the_age_cap_the_letter_fails_visibly_with_the_esp_reason(queued_letter, outbox, settings, eager_retries):
+    settings.EMAIL_BACKEND = "tests.campaign.esp_backends.FlakyBackend"
+    _flaky_send(queued_letter.pk)
+    began = timezone.now() - datetime.timedelta(hours=settings.LETTER_RETRY_MAX_AGE_HOURS, minutes=1)
+    Letter.objects.filter(pk=queued_letter.pk).update(first_queued_at=began)
+
+    letters_sweep(queued_older_than=datetime.timedelta(0), sending_older_than=datetime.timedelta(minutes=10))
+
     queued_letter.refresh_from_db()
     assert queued_letter.status == LetterStatus.FAILED
-    assert queued_letter.attempts == settings.LETTER_SEND_MAX_RETRIES + 1
-    assert "Gave up" in queued_letter.failure_reason
+    assert "Gave up" in queued_letter.failure_reason and "48 hours" in queued_letter.failure_reason
     assert "503" in queued_letter.failure_reason
     assert outbox == []
+
+
+def test_a_letter_already_past_the_cap_fails_when_the_task_gives_up(queued_letter, outbox, settings, eager_retries):
+    settings.EMAIL_BACKEND = "tests.campaign.esp_backends.FlakyBackend"
+    Letter.objects.filter(pk=queued_letter.pk).update(first_queued_at=timezone.now() - datetime.timedelta(days=3))
+    _flaky_send(queued_letter.pk)
+
+    queued_letter.refresh_from_db()
+    assert queued_letter.status == LetterStatus.FAILED and "503" in queued_letter.failure_reason
 
 
 def test_permanent_esp_error_fails_with_the_esp_reason(queued_letter, outbox, settings):

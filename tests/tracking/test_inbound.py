@@ -247,6 +247,17 @@ def test_old_reply_content_is_purged_but_still_counts(client, letter, campaign, 
     assert progress_compute(campaign=campaign).offices_replied == 1
 
 
+def test_a_reply_in_triage_never_outlives_the_supporters_data(client, letter, settings):
+    settings.RETENTION_SUPPORTER_DAYS = 30
+    settings.REPLY_RETENTION_DAYS = 365  # an operator's longer wish is capped: replies quote their supporter
+    _post(client, _payload("not-a-token", FromName="Consul", TextBody="Dear Jana Nováková, ..."))
+    assert Reply.objects.get().state == ReplyState.TRIAGE
+
+    assert reply_content_purge(now=timezone.now() + datetime.timedelta(days=29)) == 0
+    assert reply_content_purge(now=timezone.now() + datetime.timedelta(days=31)) == 1
+    assert "Nováková" not in Reply.objects.get().body_text
+
+
 def _with_scanned_letter(payload: dict, size: int) -> dict:
     payload["Attachments"] = [
         {

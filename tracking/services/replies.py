@@ -226,8 +226,12 @@ def reply_discard(*, reply: Reply) -> None:
 
 
 def reply_content_purge(*, now: datetime.datetime | None = None) -> int:
-    """Erase the text of replies older than REPLY_RETENTION_DAYS; the row stays so "has replied" still counts."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.REPLY_RETENTION_DAYS)
+    """Erase the text of replies older than REPLY_RETENTION_DAYS; the row stays so "has replied" still counts.
+
+    Matched or not, a reply may quote its supporter: it never outlives the supporter's own data.
+    """
+    days = min(settings.REPLY_RETENTION_DAYS, settings.RETENTION_SUPPORTER_DAYS)
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     return _replies_erase(Reply.objects.filter(received_at__lt=cutoff, content_erased_at__isnull=True))
 
 
