@@ -9,6 +9,7 @@ from tracking.webhooks import InboundReplyWebhookView, TrackingWebhookView
 # Addresses machines call (health checks, ESP webhooks) and the organisers' admin carry no language.
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/2fa/", include("accounts.urls")),  # before the admin's own, which would take any admin/ address
     path("admin/", admin.site.urls),
     path(
         "webhooks/anymail/postmark/inbound/", InboundReplyWebhookView.as_view(), name="tracking_postmark_inbound"

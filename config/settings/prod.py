@@ -20,6 +20,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Staff give a code from their authenticator app after the password (accounts.middleware).
+OTP_REQUIRED = env.bool("OTP_REQUIRED", True)
+
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", True)
