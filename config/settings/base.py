@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +28,10 @@ INSTALLED_APPS = [
     "django_countries",
     "import_export",
     "anymail",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "common",
+    "accounts",
     "embassies",
     "campaign",
     "printing",
@@ -43,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "common.middleware.NullOriginCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "common.middleware.GuardUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -123,7 +129,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Organisers' accounts decide where letters go: a passphrase, not a word.
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -222,6 +232,10 @@ LETTER_RETRY_BACKOFF_SECONDS = env.int("LETTER_RETRY_BACKOFF_SECONDS", 30)
 LETTER_RETRY_BACKOFF_MAX_SECONDS = env.int("LETTER_RETRY_BACKOFF_MAX_SECONDS", 600)
 LETTER_SWEEP_QUEUED_AFTER_SECONDS = env.int("LETTER_SWEEP_QUEUED_AFTER_SECONDS", 900)
 LETTER_SWEEP_SENDING_AFTER_SECONDS = env.int("LETTER_SWEEP_SENDING_AFTER_SECONDS", 600)
+# An ESP outage longer than the task's retries: the sweep keeps trying with pauses doubling up to
+# LETTER_RETRY_PAUSE_MAX_SECONDS, until this many hours after sending began; then the letter fails with the reason.
+LETTER_RETRY_MAX_AGE_HOURS = env.int("LETTER_RETRY_MAX_AGE_HOURS", 48)
+LETTER_RETRY_PAUSE_MAX_SECONDS = env.int("LETTER_RETRY_PAUSE_MAX_SECONDS", 3 * 3600)
 CELERY_BEAT_SCHEDULE["tracking-reply-survey"] = {"task": "tracking.reply_survey_send_due", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["tracking-replies-forward-sweep"] = {"task": "tracking.replies_forward_sweep", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["tracking-reply-purge"] = {"task": "tracking.reply_content_purge", "schedule": 6 * 3600.0}
@@ -240,13 +254,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Absolute links in emails (confirmation, status page) start with this.
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
+# Two-factor authentication (django-otp, TOTP) for staff: when required, a staff session reaches nothing but the
+# second-factor pages until the user gives a code from their authenticator app (accounts.middleware). Off here so
+# development and tests sign in with a password; production turns it on (prod.py, OTP_REQUIRED).
+OTP_REQUIRED = False
+# The name authenticator apps show next to the account: the site's host, so two campaigns' sites differ.
+OTP_TOTP_ISSUER = urlsplit(SITE_URL).hostname or "Letters to embassies"
+# The device admin (superusers only) never shows a secret key or its QR code: a lost phone means a new device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # The double opt-in link expires after this many hours.
 CONFIRMATION_MAX_AGE_HOURS = env.int("CONFIRMATION_MAX_AGE_HOURS", 72)
 
 # Abuse guards on public forms (common.abuse). Rate limits count per window in the cache.
 FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", 4)
 FORM_MAX_AGE_SECONDS = env.int("FORM_MAX_AGE_SECONDS", 6 * 3600)
+# Past this many an hour, senders from one IP address (often shared) must solve a proof of work; past the
+# ceiling they are refused. The per-email limit is firm.
 RATE_LIMIT_LETTERS_PER_IP = env.int("RATE_LIMIT_LETTERS_PER_IP", 10)
+RATE_LIMIT_LETTERS_PER_IP_CEILING = env.int("RATE_LIMIT_LETTERS_PER_IP_CEILING", 200)
 RATE_LIMIT_LETTERS_PER_EMAIL = env.int("RATE_LIMIT_LETTERS_PER_EMAIL", 5)
 RATE_LIMIT_MARKS_PER_IP = env.int("RATE_LIMIT_MARKS_PER_IP", 30)
 RATE_LIMIT_WINDOW_SECONDS = env.int("RATE_LIMIT_WINDOW_SECONDS", 3600)
@@ -267,7 +293,6 @@ REPLY_MAX_REQUEST_BYTES = env.int("REPLY_MAX_REQUEST_BYTES", 50 * 1024 * 1024)
 # Replies keep PDFs and pictures (scanned letters) up to this size and count, under MEDIA_ROOT/replies.
 REPLY_ATTACHMENT_MAX_BYTES = env.int("REPLY_ATTACHMENT_MAX_BYTES", 15 * 1024 * 1024)
 REPLY_ATTACHMENTS_MAX = env.int("REPLY_ATTACHMENTS_MAX", 5)
-REPLY_RETENTION_DAYS = env.int("REPLY_RETENTION_DAYS", 90)
 # Days after sending before supporters are asked "did the office reply?".
 REPLY_SURVEY_AFTER_DAYS = env.int("REPLY_SURVEY_AFTER_DAYS", 14)
 # Public progress page: seconds its figures are cached; "I called"/"I sent a fax" clicks per IP per hour.
@@ -277,6 +302,8 @@ CALL_LOG_LIMIT_PER_HOUR = env.int("CALL_LOG_LIMIT_PER_HOUR", 10)
 # How long personal data is kept, in days.
 RETENTION_UNCONFIRMED_DAYS = env.int("RETENTION_UNCONFIRMED_DAYS", 7)
 RETENTION_SUPPORTER_DAYS = env.int("RETENTION_SUPPORTER_DAYS", 30)
+# Replies (they quote the supporter) are kept no longer than the supporter's data: a longer value is capped.
+REPLY_RETENTION_DAYS = env.int("REPLY_RETENTION_DAYS", RETENTION_SUPPORTER_DAYS)
 # Group batches (printing): signer names are deleted once posted or after this many days.
 RETENTION_SIGNERS_DAYS = env.int("RETENTION_SIGNERS_DAYS", 30)
 # Batch PDFs render in chunks of this many letters across this many worker processes.
