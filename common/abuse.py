@@ -1,8 +1,10 @@
 """Abuse guards any public form can use: rate limits, a honeypot, a minimum fill time, proof of work.
 
-Rate limits and one-use proof-of-work solutions live in the Django cache (Redis in production).
+Rate limits and one-use proof-of-work solutions live in the Django cache (Redis in production); while it is down
+they are counted in the database (common.models.GuardCount), so an outage neither opens the gates nor closes them.
 """
 
+import datetime
 import hashlib
 import secrets
 import time
@@ -11,10 +13,14 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .cache import CacheUnavailable
+from .models import GuardCount
 
 FILL_TIME_SALT = "campaign.abuse.fill-time"  # salts unchanged: forms already open keep working
 POW_SALT = "campaign.abuse.pow"
@@ -25,23 +31,41 @@ POW_SOLUTION_FIELD = "pow_solution"
 
 
 class GuardUnavailable(Exception):
-    """The guards cannot count now (the cache is down). Refuse the action; common.middleware says why."""
+    """The guards cannot count now (cache and database down). Refuse the action; common.middleware says why."""
 
 
 def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
     """Count one attempt; True when this attempt is over the limit for the current window.
 
-    Raises GuardUnavailable when the cache cannot count: nothing may pass unguarded.
+    Counts in the database while the cache is down; raises GuardUnavailable when that fails too: nothing may
+    pass unguarded.
     """
+    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]  # keeps IPs and emails out of cache keys
+    cache_key = f"ratelimit:{scope}:{digest}:{int(time.time() // window_seconds)}"
     try:
-        return _attempt_count(scope=scope, key=key, window_seconds=window_seconds) > limit
-    except CacheUnavailable as error:
+        count = _attempt_count(cache_key=cache_key, window_seconds=window_seconds)
+    except CacheUnavailable:
+        count = _database_count(key=cache_key, window_seconds=window_seconds)
+    return count > limit
+
+
+def _database_count(*, key: str, window_seconds: int) -> int:
+    """Count one attempt in the database, for the time the cache cannot; returns the count after it."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            GuardCount.objects.filter(expires_at__lt=now).delete()
+            if GuardCount.objects.filter(key=key).update(count=F("count") + 1):
+                return GuardCount.objects.filter(key=key).values_list("count", flat=True).get()
+            GuardCount.objects.create(key=key, count=1, expires_at=now + datetime.timedelta(seconds=window_seconds))
+            return 1
+    except IntegrityError:  # a parallel request created the row first
+        return _database_count(key=key, window_seconds=window_seconds)
+    except DatabaseError as error:
         raise GuardUnavailable from error
 
 
-def _attempt_count(*, scope: str, key: str, window_seconds: int) -> int:
-    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]  # keeps IPs and emails out of cache keys
-    cache_key = f"ratelimit:{scope}:{digest}:{int(time.time() // window_seconds)}"
+def _attempt_count(*, cache_key: str, window_seconds: int) -> int:
     cache.add(cache_key, 0, timeout=window_seconds)
     try:
         count = cache.incr(cache_key)
@@ -91,10 +115,11 @@ def pow_solution_check(*, challenge: str, solution: str) -> bool:
     digest = hashlib.sha256(f"{data['salt']}{solution}".encode()).digest()
     if _leading_zero_bits(digest) < int(data["bits"]):
         return False
+    used_key = f"pow-used:{data['salt']}"
     try:
-        return cache.add(f"pow-used:{data['salt']}", 1, timeout=settings.POW_MAX_AGE_SECONDS)
-    except CacheUnavailable as error:
-        raise GuardUnavailable from error
+        return cache.add(used_key, 1, timeout=settings.POW_MAX_AGE_SECONDS)
+    except CacheUnavailable:
+        return _database_count(key=used_key, window_seconds=settings.POW_MAX_AGE_SECONDS) == 1
 
 
 class AbuseGuardFormMixin:

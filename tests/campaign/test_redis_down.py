@@ -1,23 +1,29 @@
-"""With Redis killed, pages still answer; forms say clearly that they are paused; confirmed letters stay queued."""
+"""With Redis killed, pages still answer, the guards count in the database, letters are stored and confirmed,
+and the emails the broker could not take are sent by the sweeps."""
 
+import datetime
 import shutil
 import subprocess
 
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 import redis
 
 from campaign.models import Letter, LetterStatus, Submission
+from campaign.services.supporter_mail import supporter_mail_sweep
 from campaign.tasks import letters_sweep_task
-from common.abuse import GuardUnavailable, rate_limit_hit
+from common.abuse import GuardUnavailable, pow_challenge_new, pow_solution_check, rate_limit_hit
 from common.cache import CacheUnavailable
+from common.models import GuardCount
 from common.queueing import task_queue_now
 from config.celery import app
 from tests.processes import free_port, processes_stop, wait_for
 
 from .conftest import confirm_link
+from .test_abuse import solve
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -60,10 +66,10 @@ def kill(process: subprocess.Popen) -> None:
     process.wait(timeout=10)
 
 
-def test_the_cache_answers_like_an_empty_one_while_redis_is_down(killable_redis):
+def test_the_cache_answers_like_an_empty_one_and_the_guards_count_in_the_database(killable_redis):
     cache.set("greeting", "hello")
     assert cache.get("greeting") == "hello"
-    assert rate_limit_hit(scope="test", key="x", limit=5, window_seconds=60) is False
+    assert rate_limit_hit(scope="test", key="x", limit=2, window_seconds=60) is False
 
     kill(killable_redis)
 
@@ -72,29 +78,59 @@ def test_the_cache_answers_like_an_empty_one_while_redis_is_down(killable_redis)
     assert cache.get_or_set("figures", lambda: 42) == 42
     with pytest.raises(CacheUnavailable):
         cache.incr("counter")
-    with pytest.raises(GuardUnavailable):
-        rate_limit_hit(scope="test", key="x", limit=5, window_seconds=60)
+    hits = [rate_limit_hit(scope="test", key="x", limit=2, window_seconds=60) for _ in range(3)]
+    assert hits == [False, False, True]  # the limit still holds, counted in the database
+    assert not GuardCount.objects.filter(key__contains="x").exists()  # keys are hashed
+    challenge = pow_challenge_new()
+    solution = solve(challenge)
+    assert pow_solution_check(challenge=challenge, solution=solution) is True
+    assert pow_solution_check(challenge=challenge, solution=solution) is False  # still one use only
 
 
-def test_pages_answer_and_the_email_form_says_it_is_paused(client, killable_redis, campaign, offices, letter_data):
+def test_with_redis_down_a_letter_is_stored_and_its_confirmation_follows_by_the_sweep(
+    client, killable_redis, broker_down, campaign, offices, letter_data, outbox, django_capture_on_commit_callbacks
+):
     kill(killable_redis)
-
     assert client.get("/", follow=True).status_code == 200
     assert client.get(reverse("tracking:progress", args=[campaign.slug])).status_code == 200
     form_url = reverse("campaign:letter_form", args=[campaign.slug, "cz"])
     assert client.get(form_url).status_code == 200
 
-    response = client.post(form_url, letter_data(action="email"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(form_url, letter_data(action="email"))
 
-    assert response.status_code == 503
-    page = response.content.decode()
-    assert "Sending by email is paused for a few minutes" in page
-    assert "My neighbour fled the draft" in page  # what the supporter wrote is still there
-    assert not Submission.objects.exists()
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200  # "check your inbox"
+    submission = Submission.objects.get()
+    assert submission.confirmation_sent_at is None and outbox == []  # the broker could not take the task
+    app.conf.task_always_eager = True  # the broker is back
+
+    assert supporter_mail_sweep(now=timezone.now() + datetime.timedelta(minutes=3)) == 1
+
+    assert len(outbox) == 1 and confirm_link(outbox[0])
+    submission.refresh_from_db()
+    assert submission.confirmation_sent_at is not None
 
 
-def test_a_count_that_cannot_be_guarded_gets_a_clear_page(client, killable_redis, campaign, offices, letter_data):
+def test_a_supporter_pdf_is_still_counted_and_rendered_with_redis_down(
+    client, killable_redis, campaign, offices, letter_data, settings
+):
     kill(killable_redis)
+    settings.RATE_LIMIT_PDFS_PER_IP = 1
+    url = reverse("printing:supporter_pdf", args=[campaign.slug, "cz"])
+
+    first = client.post(url, letter_data(action="print"))
+    second = client.post(url, letter_data(action="print"))
+
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    assert second.status_code == 429  # the per-address limit still holds
+
+
+def test_when_nothing_can_count_the_visitor_gets_a_clear_page(client, campaign, offices, letter_data, monkeypatch):
+    def cannot_count(**kwargs):
+        raise GuardUnavailable
+
+    monkeypatch.setattr("printing.services.rate_limit_hit", cannot_count)
     url = reverse("printing:supporter_pdf", args=[campaign.slug, "cz"])
 
     response = client.post(url, letter_data(action="print"))
