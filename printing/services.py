@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 BATCH_LETTERS_MAX = 20000
 # A batch claimed for generation longer ago than this is taken to have lost its worker.
 GENERATION_STALE_AFTER = datetime.timedelta(hours=1)
+# A batch task that has not started by then was lost with the broker: the sweep queues it again.
+GENERATION_QUEUED_SWEEP_AFTER = datetime.timedelta(minutes=10)
 
 
 def supporter_pdf_rate_limit_hit(*, client_ip: str) -> bool:
@@ -148,6 +150,19 @@ def batch_create(
 
 def batch_generation_queue(*, batch: Batch) -> None:
     task_queue_on_commit(batch_generate_task, batch.pk)
+
+
+def batches_generation_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the batches whose task never ran (the broker was down) or whose worker died mid-render."""
+    now = now or timezone.now()
+    stranded = Batch.objects.filter(signers_erased_at__isnull=True).filter(
+        Q(status=BatchStatus.QUEUED, created_at__lt=now - GENERATION_QUEUED_SWEEP_AFTER)
+        | Q(status=BatchStatus.GENERATING, generation_started_at__lt=now - GENERATION_STALE_AFTER)
+    )
+    batch_ids = list(stranded.values_list("pk", flat=True))
+    for batch_id in batch_ids:
+        task_queue_on_commit(batch_generate_task, batch_id)
+    return len(batch_ids)
 
 
 def batch_generation_claim(*, batch_id: int) -> bool:

@@ -15,3 +15,10 @@ def batches_personal_data_expire_task() -> int:
     from .services import batches_personal_data_expire
 
     return batches_personal_data_expire()
+
+
+@shared_task(name="printing.batches_generation_sweep")
+def batches_generation_sweep_task() -> int:
+    from .services import batches_generation_sweep
+
+    return batches_generation_sweep()

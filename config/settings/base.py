@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext_lazy as _
 
 from csp.constants import NONE, SELF
+from environs import validate
 
 from .env import env
 
@@ -240,15 +241,34 @@ CELERY_BEAT_SCHEDULE["tracking-reply-survey"] = {"task": "tracking.reply_survey_
 CELERY_BEAT_SCHEDULE["tracking-replies-forward-sweep"] = {"task": "tracking.replies_forward_sweep", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["tracking-reply-purge"] = {"task": "tracking.reply_content_purge", "schedule": 6 * 3600.0}
 
-# Email. The ESP is chosen by settings (EMAIL_BACKEND + ANYMAIL).
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", "anymail.backends.postmark.EmailBackend")
-# The outbox's view of the ESP (campaign.esp): it must name the same ESP as EMAIL_BACKEND.
-LETTER_ESP_ADAPTER = env.str("LETTER_ESP_ADAPTER", "campaign.esp.postmark.PostmarkAdapter")
+# Email. ESP chooses how mail leaves (docs/esp.md): the backend that sends, and the outbox's view of the same
+# ESP (campaign.esp). EMAIL_BACKEND and LETTER_ESP_ADAPTER may override either, e.g. for development.
+ESP_CLASSES = {
+    "postmark": ("anymail.backends.postmark.EmailBackend", "campaign.esp.postmark.PostmarkAdapter"),
+    "postal": ("campaign.esp.postal.EmailBackend", "campaign.esp.postal.PostalAdapter"),
+    "smtp": ("campaign.esp.smtp.EmailBackend", "campaign.esp.smtp.SmtpAdapter"),
+}
+ESP = env.str("ESP", "postmark", validate=validate.OneOf(list(ESP_CLASSES)))
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", ESP_CLASSES[ESP][0])
+LETTER_ESP_ADAPTER = env.str("LETTER_ESP_ADAPTER", ESP_CLASSES[ESP][1])
 ANYMAIL = {
     "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", ""),
     "POSTMARK_API_URL": env.str("POSTMARK_API_URL", "https://api.postmarkapp.com/"),
+    "POSTAL_API_URL": env.str("POSTAL_API_URL", ""),
+    "POSTAL_API_KEY": env.str("POSTAL_API_KEY", ""),
+    "POSTAL_WEBHOOK_KEY": env.str("POSTAL_WEBHOOK_KEY", ""),
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", ""),
 }
+# ESP=smtp: Django's own SMTP settings.
+EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", False)
+# Seconds per exchange with the server. Without it a server that stops answering holds the worker until the send
+# task's time limit kills it, and the letter waits for the sweep.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "letters@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -312,6 +332,10 @@ PRINT_BATCH_WORKERS = env.int("PRINT_BATCH_WORKERS", 2)
 # Supporter PDFs cost CPU to render: at most this many per IP per RATE_LIMIT_WINDOW_SECONDS.
 RATE_LIMIT_PDFS_PER_IP = env.int("RATE_LIMIT_PDFS_PER_IP", 20)
 CELERY_BEAT_SCHEDULE["printing-signers-expire"] = {"task": "printing.batches_personal_data_expire", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["printing-batches-generation-sweep"] = {
+    "task": "printing.batches_generation_sweep",
+    "schedule": 300.0,
+}
 
 # Development mailbox: a folder of .eml files shown at /dev/mailbox/ when DEBUG is on.
 DEV_MAILBOX_DIR = None

@@ -21,6 +21,7 @@ from printing.services import (
     batch_generate,
     batch_mark_posted,
     batch_mark_printed,
+    batches_generation_sweep,
     batches_personal_data_expire,
 )
 from printing.signers import SignerRow
@@ -241,6 +242,26 @@ def test_a_failed_generation_is_recorded_and_can_run_again(make_batch, settings)
     assert batch_generate(batch_id=batch.pk)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.GENERATED
+
+
+def test_a_batch_whose_task_was_lost_or_whose_worker_died_is_swept_and_generated(
+    make_batch, django_capture_on_commit_callbacks
+):
+    lost = make_batch(mode=SignerMode.GROUP)
+    died = make_batch(mode=SignerMode.GROUP)
+    fresh = make_batch(mode=SignerMode.GROUP)
+    long_ago = timezone.now() - datetime.timedelta(hours=2)
+    Batch.objects.filter(pk=lost.pk).update(status=BatchStatus.QUEUED, created_at=long_ago, pdf="")
+    Batch.objects.filter(pk=died.pk).update(status=BatchStatus.GENERATING, generation_started_at=long_ago, pdf="")
+    Batch.objects.filter(pk=fresh.pk).update(status=BatchStatus.QUEUED, pdf="")  # its task may be on its way
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert batches_generation_sweep() == 2
+
+    statuses = dict(Batch.objects.values_list("pk", "status"))
+    assert statuses[lost.pk] == statuses[died.pk] == BatchStatus.GENERATED
+    assert statuses[fresh.pk] == BatchStatus.QUEUED
+    assert Batch.objects.get(pk=lost.pk).pdf
 
 
 def test_files_holding_signer_names_get_unguessable_names(make_batch):
