@@ -71,3 +71,16 @@ def test_i_sent_it_is_rate_limited_per_ip(client, campaign, offices, letter_data
 def test_i_sent_it_for_an_office_not_in_the_letter_counts_nothing(client, campaign, offices, letter_data):
     client.post(FORM_URL, letter_data(action="mailto", office_keys=("embassy",), mark_sent=str(offices["honorary"].pk)))
     assert ContactEvent.objects.count() == 0
+
+
+def test_the_mailto_page_leads_back_to_the_letter_with_everything_kept(client, campaign, offices, letter_data):
+    page = client.post(FORM_URL, letter_data(action="mailto")).content.decode()
+    assert 'name="action" value="preview"' in page.split('name="action" value="mailto"')[1]  # after the hidden one
+
+    # A browser posts the hidden action first and the pressed button last; the last one wins.
+    back = client.post(FORM_URL, letter_data(action=["mailto", "preview"]))
+
+    assert back.status_code == 200
+    assert back.templates[0].name == "campaign/letter_form.html"
+    assert "Jana Nováková" in back.content.decode()
+    assert ContactEvent.objects.count() == 0
