@@ -266,6 +266,8 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
             template = cleaned["template"] = self.templates[language]
             cleaned["subject"], cleaned["body"] = template.subject, template.body
             self._letter_language_check(language=language, offices=cleaned.get("offices") or [])
+        if self.channel == CHANNEL_PRINT:
+            self._postal_address_check(offices=cleaned.get("offices") or [])
         if self.channel == CHANNEL_EMAIL and cleaned.get("email") and cleaned.get("offices"):
             already = letter_offices_already_written(
                 campaign=self.campaign,
@@ -282,6 +284,21 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
                     ),
                 )
         return cleaned
+
+    def _postal_address_check(self, *, offices: list[Office]) -> None:
+        undeliverable = [office.name for office in offices if not office.has_postal_address]
+        if undeliverable:
+            self.add_error(
+                "offices",
+                ValidationError(
+                    _(
+                        "We do not have a postal address for %(offices)s yet, so a printed letter would not arrive. "
+                        "Untick them to print the others, or send them an email."
+                    ),
+                    code="no_postal_address",
+                    params={"offices": ", ".join(undeliverable)},
+                ),
+            )
 
     def _letter_language_check(self, *, language: str, offices: list[Office]) -> None:
         """The directory lists the languages an office takes letters in; an empty list means any."""

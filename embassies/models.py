@@ -206,10 +206,22 @@ class Office(models.Model):
         return [line.strip() for line in self.other_emails.splitlines() if line.strip()]
 
     @property
+    def has_postal_address(self) -> bool:
+        """A street and a town: without them a printed letter cannot be delivered, so none is offered."""
+        return bool(self.street_line_list and self.city.strip())
+
+    @property
     def postal_address_lines(self) -> list[str]:
         """The lines a letter's window shows, without the recipient's name."""
+        return self.postal_address_lines_from(sender_country=None)
+
+    def postal_address_lines_from(self, *, sender_country: str | None) -> list[str]:
+        """The address as posted from sender_country: a domestic letter carries no country line."""
         country = self.address_country or self.host_country
-        return [*self.street_line_list, f"{self.postcode} {self.city}".strip(), str(country.name).upper()]
+        lines = [*self.street_line_list, f"{self.postcode} {self.city}".strip()]
+        if not sender_country or sender_country.upper() != country.code:
+            lines.append(str(country.name).upper())
+        return lines
 
     @property
     def phone_international(self) -> str:

@@ -14,14 +14,14 @@ from .pdf.documents import AddressLabel, CoverSheet, PrintLetter
 
 
 def print_letters_from_drafts(
-    *, drafts: list[tuple[Office, RenderedLetter]], sender_name: str, sender_city: str
+    *, drafts: list[tuple[Office, RenderedLetter]], sender_name: str, sender_city: str, sender_country: str
 ) -> list[PrintLetter]:
     """One printed letter per office, from one sender."""
     return [
         PrintLetter(
             letter=letter,
             recipient_name=office.name,
-            recipient_lines=tuple(office.postal_address_lines),
+            recipient_lines=tuple(office.postal_address_lines_from(sender_country=sender_country)),
             sender_name=sender_name,
             sender_city=sender_city,
         )
@@ -55,7 +55,7 @@ def batch_print_letters(
             print_letter = PrintLetter(
                 letter=drafts[position][1],
                 recipient_name=office.name,
-                recipient_lines=tuple(office.postal_address_lines),
+                recipient_lines=tuple(office.postal_address_lines_from(sender_country=group.country.code)),
                 sender_name=group.name,
                 sender_city=group.city,
                 sign_lines=sign_lines,

@@ -19,10 +19,11 @@ def office_sort_key(office: Office) -> tuple:
 
 
 def batch_offices_resolve(*, campaign: Campaign, host_country: str, selected: list[Office] | None) -> list[Office]:
-    """The offices a batch writes to: the selection, or every active office of the country."""
+    """The offices a batch writes to: the selection, or every active office of the country, leaving out those
+    without a postal address (their letters could not be delivered)."""
     if selected is None:
         selected = Office.objects.active().filter(sending_country=campaign.sending_country, host_country=host_country)
-    return sorted(selected, key=office_sort_key)
+    return sorted((office for office in selected if office.has_postal_address), key=office_sort_key)
 
 
 def batch_offices_and_signers(*, batch: Batch) -> tuple[list[Office], list[Signer]]:

@@ -81,7 +81,11 @@ def supporter_letters_pdf(
         body=body,
         personal_paragraph=personal_paragraph,
     )
-    letters = print_letters_from_drafts(drafts=drafts, sender_name=name, sender_city=city)
+    # Supporters write to the offices of the country they are in (the letter form is per host country).
+    sender_country = offices[0].host_country.code if offices else ""
+    letters = print_letters_from_drafts(
+        drafts=drafts, sender_name=name, sender_city=city, sender_country=sender_country
+    )
     output = io.BytesIO()
     letters_pdf_write(
         letters=letters, target=output, title=drafts[0][1].subject, language=template.language, paper=paper
@@ -110,6 +114,13 @@ def batch_create(
     """Create a batch and queue its PDF. selected_offices None means every active office of the country."""
     if template.campaign_id != campaign.pk:
         raise ValidationError(_("This letter belongs to another campaign."), code="template_campaign")
+    undeliverable = [office.name for office in selected_offices or [] if not office.has_postal_address]
+    if undeliverable:
+        raise ValidationError(
+            _("These offices have no postal address yet, so a printed letter would not arrive: %(offices)s."),
+            code="no_postal_address",
+            params={"offices": ", ".join(undeliverable)},
+        )
     offices = batch_offices_resolve(campaign=campaign, host_country=host_country, selected=selected_offices)
     if not offices:
         raise ValidationError(_("There are no offices to write to in this country."), code="no_offices")

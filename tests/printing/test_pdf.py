@@ -21,7 +21,7 @@ def print_letters(*, template, offices, name="Jana Nováková", city="Brno"):
         supporter_city=city,
         on_date=datetime.date(2026, 11, 24),
     )
-    return print_letters_from_drafts(drafts=drafts, sender_name=name, sender_city=city)
+    return print_letters_from_drafts(drafts=drafts, sender_name=name, sender_city=city, sender_country="")
 
 
 def render(letters, *, paper="a4", language="en") -> bytes:

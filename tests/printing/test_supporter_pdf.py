@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from campaign.models import ContactChannel, ContactEvent, Submission
+from embassies.models import Office
 from printing.models import Batch, Signer
 from tests.factories import started_long_ago
 
@@ -121,3 +122,32 @@ def test_a_campaign_past_its_end_date_prints_nothing(print_campaign, post_letter
 
     assert post_letter().status_code == 404
     assert not ContactEvent.objects.filter(channel=ContactChannel.PDF).exists()
+
+
+def test_offices_without_a_street_address_are_not_printed_and_say_why(client, post_letter, print_offices):
+    Office.objects.filter(pk=print_offices["honorary"].pk).update(street_lines="")
+
+    page = client.get(reverse("campaign:letter_form", args=["law-13673", "cz"])).content.decode()
+    assert "no street address: not for printing" in page
+    response = post_letter()
+
+    assert response.status_code == 400
+    assert "We do not have a postal address for Honorary Consulate of Ukraine in Ostrava" in response.content.decode()
+    assert not ContactEvent.objects.exists()
+    directory = client.get(reverse("embassies:country_detail", args=["cz"])).content.decode()
+    assert "Needs a street address" in directory
+
+
+def test_a_supporters_letter_inside_the_country_has_no_country_line(post_letter, print_offices):
+    pages = pdf_pages_text(post_letter(offices=[str(print_offices["embassy"].pk)]).content)
+
+    lines = [line.strip() for line in pages[0].splitlines()]
+    after_town = lines[lines.index("160 00 Praha 6") + 1]
+    assert after_town.upper() not in {"CZECHIA", "CZECH REPUBLIC", "ČESKO"}
+
+
+def test_a_domestic_address_has_no_country_line_and_a_foreign_one_has(print_offices):
+    office = print_offices["embassy"]
+    assert office.postal_address_lines_from(sender_country="CZ")[-1] == "160 00 Praha 6"
+    assert office.postal_address_lines_from(sender_country="PL")[-1] == str(office.host_country.name).upper()
+    assert office.postal_address_lines[-1] == str(office.host_country.name).upper()  # the directory shows it
