@@ -4,6 +4,8 @@ Templates live in templates/campaign/emails/. Letters leave only through the out
 the supporter's emails leave through their tasks, after the submission was committed.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -82,7 +84,16 @@ def letter_message_build(letter: Letter, *, closing: str) -> AnymailMessage:
         reply_to=reply_to,
         cc=cc,
         metadata={LETTER_REF_METADATA: letter.reply_token},
+        message_id=letter_message_id(letter),
     )
+
+
+def letter_message_id(letter: Letter) -> str:
+    """The same Message-ID at every attempt: where an ESP or mail server cannot be asked whether it already took
+    a letter, a second copy carries the first one's id, and mail systems that drop repeated ids show it once.
+    A hash, so the id does not reveal the letter's reply address."""
+    digest = hashlib.sha256(f"letter-message-id:{letter.reply_token}".encode()).hexdigest()[:32]
+    return f"<{digest}@{letter.campaign.from_email.rpartition('@')[2]}>"
 
 
 def confirmation_message_build(*, submission: Submission, token: str, language: str) -> AnymailMessage:

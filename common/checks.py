@@ -15,7 +15,10 @@ from django.core.checks import Error, Tags, register, run_checks
 from django.core.exceptions import ImproperlyConfigured
 from django.http.request import validate_host
 
+from cryptography.hazmat.primitives import serialization
+
 SECRET_KEY_MIN_LENGTH = 50
+POSTAL_SETTINGS = ("POSTAL_API_URL", "POSTAL_API_KEY", "POSTAL_WEBHOOK_KEY")
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net", "localhost", "127.0.0.1")
 
 
@@ -82,14 +85,6 @@ def deployment_secrets_check(app_configs: Sequence[AppConfig] | None = None, **k
                 id="common.E005",
             )
         )
-    if "postmark" in settings.EMAIL_BACKEND.lower() and not settings.ANYMAIL.get("POSTMARK_SERVER_TOKEN"):
-        errors.append(
-            Error(
-                "POSTMARK_SERVER_TOKEN is empty: every letter and confirmation would fail at the ESP.",
-                hint="Copy the server API token from your Postmark server's API Tokens page.",
-                id="common.E006",
-            )
-        )
     site_host = urlsplit(settings.SITE_URL).hostname or ""
     if site_host and not validate_host(site_host, settings.ALLOWED_HOSTS):
         errors.append(
@@ -100,6 +95,60 @@ def deployment_secrets_check(app_configs: Sequence[AppConfig] | None = None, **k
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def esp_settings_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[Error]:
+    """What the ESP that EMAIL_BACKEND names needs before any letter can leave (docs/esp.md)."""
+    backend = settings.EMAIL_BACKEND.lower()
+    anymail = getattr(settings, "ANYMAIL", {}) or {}
+    errors = []
+    if "postmark" in backend and not anymail.get("POSTMARK_SERVER_TOKEN"):
+        errors.append(
+            Error(
+                "POSTMARK_SERVER_TOKEN is empty: every letter and confirmation would fail at the ESP.",
+                hint="Copy the server API token from your Postmark server's API Tokens page.",
+                id="common.E006",
+            )
+        )
+    if "postal" in backend:
+        errors.extend(_postal_settings_errors(anymail))
+    if "smtp" in backend and settings.EMAIL_USE_TLS and settings.EMAIL_USE_SSL:
+        errors.append(
+            Error(
+                "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: Django's SMTP backend refuses to send with both.",
+                hint="Port 587 (submission) takes EMAIL_USE_TLS, port 465 takes EMAIL_USE_SSL: keep the one your server speaks.",
+                id="common.E010",
+            )
+        )
+    return errors
+
+
+def _postal_settings_errors(anymail: dict) -> list[Error]:
+    missing = [name for name in POSTAL_SETTINGS if not anymail.get(name)]
+    if missing:
+        return [
+            Error(
+                f"Postal settings missing ({', '.join(missing)}): no letter could be sent, or Postal's delivery "
+                "events and replies would be refused.",
+                hint="POSTAL_API_URL is your Postal's address, POSTAL_API_KEY an API credential of its mail server, "
+                "POSTAL_WEBHOOK_KEY the public key Postal signs webhooks with (docs/esp.md).",
+                id="common.E008",
+            )
+        ]
+    try:
+        serialization.load_pem_public_key(
+            f"-----BEGIN PUBLIC KEY-----\n{anymail['POSTAL_WEBHOOK_KEY']}\n-----END PUBLIC KEY-----".encode()
+        )
+    except ValueError:
+        return [
+            Error(
+                "POSTAL_WEBHOOK_KEY is not a public key: every event and reply from Postal would be refused.",
+                hint="Copy the key from `postal default-dkim-record` (the text after p=), without spaces or quotes.",
+                id="common.E009",
+            )
+        ]
+    return []
 
 
 def production_settings_enforce() -> None:

@@ -10,6 +10,7 @@ from transaction.on_commit, so no mail leaves for data that was rolled back or w
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
+from email.utils import make_msgid, parseaddr
 
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
@@ -62,7 +63,9 @@ class MailIntent:
         cc: Sequence[str] = (),
         metadata: dict | None = None,
         attachments: Sequence[Attachment] = (),
+        message_id: str | None = None,
     ) -> AnymailMessage:
+        """message_id: the Message-ID header; by default a new one in the sender's domain."""
         context = {**context, "language": language}
         with translation.override(language):
             subject = self.subject(context)
@@ -79,12 +82,20 @@ class MailIntent:
             tags=[self.tag],
             track_opens=False,
             track_clicks=False,
+            # Django's SMTP backend would name the machine's host (often @localhost), which spam filters hold
+            # against a message; ESPs that set their own (Postal) replace it.
+            headers={"Message-ID": message_id or message_id_new(from_email=from_email)},
         )
         if html is not None:
             message.attach_alternative(html, "text/html")
         for attachment in attachments:
             message.attach(attachment.filename, attachment.content, attachment.content_type)
         return message
+
+
+def message_id_new(*, from_email: str) -> str:
+    """A new Message-ID in the domain the message comes from."""
+    return make_msgid(domain=parseaddr(from_email)[1].rpartition("@")[2] or None)
 
 
 def mail_intent(template: str, *, tag: str) -> MailIntent:

@@ -1,20 +1,18 @@
-"""Signal receivers: the ESP's delivery events and inbound mail (through anymail), and the progress cache."""
+"""Signal receivers: the ESP's delivery events and inbound mail (through anymail), and erased supporters' replies.
+
+No receiver touches the progress figures: progress_cache rebuilds them on a timer, not on every contact.
+"""
 
 from typing import Any
 
-from django.db.models import Model
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from anymail.signals import AnymailInboundEvent, AnymailTrackingEvent, inbound, tracking
 from anymail.webhooks.base import AnymailCoreWebhookView
 
-from campaign.esp import bounce_is_transient
-from campaign.models import ContactEvent
+from campaign.esp import bounce_is_transient, delivery_event_type
 from campaign.signals import submission_erased
 
-from .models import Reply, SurveyAnswer
-from .progress_cache import progress_cache_invalidate
 from .services import letter_delivery_apply, replies_content_erase, reply_receive
 
 
@@ -22,15 +20,16 @@ from .services import letter_delivery_apply, replies_content_erase, reply_receiv
 def letter_delivery_received(
     sender: type[AnymailCoreWebhookView] | Any, event: AnymailTrackingEvent, esp_name: str, **kwargs: Any
 ) -> None:
+    event_type = delivery_event_type(esp_name=esp_name, event_type=event.event_type)
     letter_delivery_apply(
-        event_type=event.event_type,
-        message_id=event.message_id,
-        event_id=event.event_id,
+        event_type=event_type,
+        message_id=_id_text(event.message_id),
+        event_id=_id_text(event.event_id),
         timestamp=event.timestamp.isoformat() if event.timestamp else None,
         recipient=event.recipient,
-        description=event.description or event.mta_response,
+        description=_description(event),
         metadata=event.metadata,
-        transient=event.event_type == "bounced" and bounce_is_transient(esp_name=esp_name, esp_event=event.esp_event),
+        transient=event_type == "bounced" and bounce_is_transient(esp_name=esp_name, esp_event=event.esp_event),
     )
 
 
@@ -38,15 +37,20 @@ def letter_delivery_received(
 def inbound_reply_received(
     sender: type[AnymailCoreWebhookView] | Any, event: AnymailInboundEvent, esp_name: str, **kwargs: Any
 ) -> None:
-    reply_receive(event_id=event.event_id, message=event.message, received_at=event.timestamp)
+    reply_receive(event_id=_id_text(event.event_id), message=event.message, received_at=event.timestamp)
 
 
-@receiver(post_save, sender=ContactEvent, dispatch_uid="tracking.contact_saved")
-@receiver(post_save, sender=Reply, dispatch_uid="tracking.reply_saved")
-@receiver(post_save, sender=SurveyAnswer, dispatch_uid="tracking.answer_saved")
-def progress_changed(sender: type[Model] | Any, instance: ContactEvent | Reply | SurveyAnswer, **kwargs: Any) -> None:
-    if instance.campaign_id:
-        progress_cache_invalidate(campaign_id=instance.campaign_id)
+def _id_text(value: object) -> str | None:
+    # Postal's ids are numbers; the letters store every ESP's ids as text.
+    return None if value is None else str(value)
+
+
+def _description(event: AnymailTrackingEvent) -> str | None:
+    """The ESP's summary with the receiving server's own answer, which says why (Postal's summary alone does not)."""
+    parts = [part.strip() for part in (event.description, event.mta_response) if part and part.strip()]
+    if len(parts) == 2 and parts[1] in parts[0]:
+        parts.pop()
+    return ": ".join(parts) or None
 
 
 @receiver(submission_erased, dispatch_uid="tracking.replies_of_erased_submission")

@@ -54,13 +54,12 @@ class AnymailAdapter(EspAdapter):
         try:
             mail_send(message)
         except AnymailRecipientsRefused as error:
-            return SendOutcome(SendResult.REFUSED, reason=esp_reason(error))
+            return SendOutcome(SendResult.REFUSED, reason=self.error_reason(error))
         except AnymailRequestsAPIError as error:
-            if error.status_code is None or error.status_code >= 500 or error.status_code == 429:
-                return SendOutcome(SendResult.TRY_LATER, reason=esp_reason(error))
-            return SendOutcome(SendResult.REFUSED, reason=esp_reason(error))
+            result = SendResult.TRY_LATER if self.api_error_is_transient(error) else SendResult.REFUSED
+            return SendOutcome(result, reason=self.error_reason(error))
         except AnymailAPIError as error:
-            return SendOutcome(SendResult.REFUSED, reason=esp_reason(error))
+            return SendOutcome(SendResult.REFUSED, reason=self.error_reason(error))
         status = message.anymail_status.recipients.get(recipient)
         if status is not None and status.status in REFUSED_STATUSES:
             return SendOutcome(SendResult.REFUSED, reason=f"The ESP refused the address ({status.status}).")
@@ -69,6 +68,13 @@ class AnymailAdapter(EspAdapter):
 
     def accepted_message_id(self, *, letter_ref: str) -> str | None:
         return None
+
+    def api_error_is_transient(self, error: AnymailRequestsAPIError) -> bool:
+        """No answer, the ESP's own trouble (5xx) or its rate limit (429): the same request may succeed later."""
+        return error.status_code is None or error.status_code >= 500 or error.status_code == 429
+
+    def error_reason(self, error: Exception) -> str:
+        return esp_reason(error)
 
 
 def esp_reason(error: Exception) -> str:
