@@ -325,6 +325,9 @@ class WebhookEvent(models.Model):
     key = models.CharField(max_length=64, unique=True, help_text="The ESP's event id, or a hash of the event.")
     event_type = models.CharField(max_length=30)
     received_at = models.DateTimeField(auto_now_add=True)
+    # An event for a message id no letter has yet (the ESP reported before the worker recorded "sent", and the
+    # ESP sends no letter reference): kept here and applied by a sweep once the letter knows its message id.
+    parked = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("webhook event")

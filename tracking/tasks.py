@@ -36,3 +36,10 @@ def reply_content_purge_task() -> int:
     from .services.replies import reply_content_purge
 
     return reply_content_purge()
+
+
+@shared_task(name="tracking.delivery_events_parked_apply")
+def delivery_events_parked_apply_task() -> int:
+    from .services.delivery import delivery_events_parked_apply
+
+    return delivery_events_parked_apply()

@@ -239,6 +239,11 @@ LETTER_RETRY_MAX_AGE_HOURS = env.int("LETTER_RETRY_MAX_AGE_HOURS", 48)
 LETTER_RETRY_PAUSE_MAX_SECONDS = env.int("LETTER_RETRY_PAUSE_MAX_SECONDS", 3 * 3600)
 CELERY_BEAT_SCHEDULE["tracking-reply-survey"] = {"task": "tracking.reply_survey_send_due", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["tracking-replies-forward-sweep"] = {"task": "tracking.replies_forward_sweep", "schedule": 600.0}
+# Delivery reports that arrived before their letter was recorded as sent (ESPs without a letter reference).
+CELERY_BEAT_SCHEDULE["tracking-delivery-events-parked"] = {
+    "task": "tracking.delivery_events_parked_apply",
+    "schedule": 120.0,
+}
 CELERY_BEAT_SCHEDULE["tracking-reply-purge"] = {"task": "tracking.reply_content_purge", "schedule": 6 * 3600.0}
 
 # Email. ESP chooses how mail leaves (docs/esp.md): the backend that sends, and the outbox's view of the same

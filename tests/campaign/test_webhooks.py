@@ -1,6 +1,7 @@
 """Postmark tracking webhooks through anymail's real webhook view: auth, status updates, dedupe, bounces."""
 
 import base64
+import datetime
 import json
 
 from django.core import checks
@@ -13,6 +14,7 @@ from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus, 
 from campaign.services.outbox import letter_mark_sent
 from tests.factories import CampaignFactory, VerifiedOfficeFactory
 from tests.postmark_payloads import delivery_event
+from tracking.services import delivery_events_parked_apply
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +220,34 @@ def test_a_delivery_reported_before_the_worker_recorded_sent_keeps_the_message_i
     assert sent_letter.esp_message_id == "0f3c1a2b-late" and sent_letter.sent_at is not None
     channels = list(ContactEvent.objects.values_list("channel", flat=True))
     assert sorted(channels) == [ContactChannel.EMAIL_DELIVERED, ContactChannel.EMAIL_SENT]
+
+
+def test_a_delivery_without_a_letter_reference_that_overtook_the_worker_is_kept_and_applied_later(client, sent_letter):
+    """ESPs such as Postal send no metadata: the event finds its letter only by the message id, once recorded."""
+    Letter.objects.filter(pk=sent_letter.pk).update(status=LetterStatus.SENDING, esp_message_id="")
+    event = delivery_event(message_id="postal-77", recipient=sent_letter.office.email, letter_ref="")
+    event["Metadata"] = {}
+    assert post(client, event, **auth()).status_code == 200
+    assert delivery_events_parked_apply() == 0  # still nobody's: the worker has not recorded it
+
+    letter_mark_sent(letter=sent_letter, esp_message_id="postal-77")
+    assert delivery_events_parked_apply() == 1
+    assert delivery_events_parked_apply() == 0  # applied once
+
+    sent_letter.refresh_from_db()
+    assert sent_letter.status == LetterStatus.DELIVERED
+    channels = sorted(ContactEvent.objects.values_list("channel", flat=True))
+    assert channels == [ContactChannel.EMAIL_DELIVERED, ContactChannel.EMAIL_SENT]
+    assert post(client, event, **auth()).status_code == 200  # the ESP's retry changes nothing
+    assert ContactEvent.objects.count() == 2
+
+
+def test_a_parked_event_nobody_claims_is_forgotten_after_a_week(client, sent_letter):
+    event = delivery_event(message_id="not-a-letter", recipient="someone@example.org", letter_ref="")
+    event["Metadata"] = {}
+    post(client, event, **auth())
+    assert WebhookEvent.objects.filter(parked__isnull=False).count() == 1
+
+    assert delivery_events_parked_apply(now=timezone.now() + datetime.timedelta(days=8)) == 0
+
+    assert not WebhookEvent.objects.filter(parked__isnull=False).exists()

@@ -1,7 +1,7 @@
 """Writes for tracking. Keyword-only, typed, named <noun>_<verb>."""
 
 from .calls import call_log
-from .delivery import letter_delivery_apply
+from .delivery import delivery_events_parked_apply, letter_delivery_apply
 from .replies import (
     replies_content_erase,
     reply_assign,
@@ -14,6 +14,7 @@ from .survey import survey_answer_record, survey_send, survey_token_make
 
 __all__ = [
     "call_log",
+    "delivery_events_parked_apply",
     "letter_delivery_apply",
     "reply_assign",
     "replies_content_erase",

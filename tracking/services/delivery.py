@@ -23,6 +23,8 @@ EVENT_STATUS = {
     "complained": LetterStatus.COMPLAINED,
     "rejected": LetterStatus.REJECTED,
 }
+# An event whose letter never appears (a message that was not a letter) is forgotten after this.
+PARKED_EVENTS_KEPT = datetime.timedelta(days=7)
 # A delivery report never overrides a worse outcome that arrived first.
 DELIVERED_ONLY_FROM = {LetterStatus.SENDING, LetterStatus.SENT}
 FLAGS_OFFICE = {LetterStatus.BOUNCED, LetterStatus.REJECTED}
@@ -62,32 +64,82 @@ def letter_delivery_apply(
         recipient=recipient or "",
     )
     with transaction.atomic():
-        _event, created = WebhookEvent.objects.get_or_create(key=key, defaults={"event_type": event_type})
+        event, created = WebhookEvent.objects.get_or_create(key=key, defaults={"event_type": event_type})
         if not created:
             return False
         letter = _letter_for_event(message_id=message_id, metadata=metadata or {})
         if letter is None:
+            if message_id:
+                event.parked = {
+                    "event_type": event_type,
+                    "message_id": message_id,
+                    "recipient": recipient or "",
+                    "description": description or "",
+                    "transient": transient,
+                }
+                event.save(update_fields=["parked"])
             return False
-        if recipient and recipient.lower() != letter.office.email.lower():
-            return False  # e.g. the Cc'd reply address: not the office's mail
-        if new_status == LetterStatus.BOUNCED and transient:
-            _letter_soft_bounce(letter=letter, description=description or event_type)
-            return True
-        if letter.status == new_status:
-            return False
-        if new_status == LetterStatus.DELIVERED and letter.status not in DELIVERED_ONLY_FROM:
-            return False
-        letter.status = new_status
-        if new_status != LetterStatus.DELIVERED:
-            letter.failure_reason = (description or event_type)[:500]
-        letter.save(update_fields=["status", "failure_reason", "status_changed_at"])
-        if new_status == LetterStatus.DELIVERED:
-            contact_record(campaign=letter.campaign, office=letter.office, channel=ContactChannel.EMAIL_DELIVERED)
-        if new_status in FLAGS_OFFICE:
-            _office_flag(
-                office=letter.office, reason=f"{event_type} on {timezone.localdate().isoformat()}: {description or ''}"
-            )
+        return _event_to_letter_apply(
+            letter=letter,
+            event_type=event_type,
+            recipient=recipient,
+            description=description,
+            transient=transient,
+        )
+
+
+def _event_to_letter_apply(
+    *, letter: Letter, event_type: str, recipient: str | None, description: str | None, transient: bool
+) -> bool:
+    """The event's verdict on one letter (locked by the caller). True if it changed the letter."""
+    new_status = EVENT_STATUS[event_type]
+    if recipient and recipient.lower() != letter.office.email.lower():
+        return False  # e.g. the Cc'd reply address: not the office's mail
+    if new_status == LetterStatus.BOUNCED and transient:
+        _letter_soft_bounce(letter=letter, description=description or event_type)
+        return True
+    if letter.status == new_status:
+        return False
+    if new_status == LetterStatus.DELIVERED and letter.status not in DELIVERED_ONLY_FROM:
+        return False
+    letter.status = new_status
+    if new_status != LetterStatus.DELIVERED:
+        letter.failure_reason = (description or event_type)[:500]
+    letter.save(update_fields=["status", "failure_reason", "status_changed_at"])
+    if new_status == LetterStatus.DELIVERED:
+        contact_record(campaign=letter.campaign, office=letter.office, channel=ContactChannel.EMAIL_DELIVERED)
+    if new_status in FLAGS_OFFICE:
+        _office_flag(
+            office=letter.office, reason=f"{event_type} on {timezone.localdate().isoformat()}: {description or ''}"
+        )
     return True
+
+
+def delivery_events_parked_apply(*, now: datetime.datetime | None = None) -> int:
+    """Apply the events that arrived before their letter knew its message id; drop those nobody claims in a week.
+    Returns how many were applied."""
+    now = now or timezone.now()
+    applied = 0
+    for event_id in WebhookEvent.objects.filter(parked__isnull=False).values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            event = WebhookEvent.objects.select_for_update().filter(pk=event_id, parked__isnull=False).first()
+            if event is None:
+                continue
+            parked = event.parked
+            letter = _letter_for_event(message_id=str(parked.get("message_id") or ""), metadata={})
+            if letter is not None and parked.get("event_type") in EVENT_STATUS:
+                applied += _event_to_letter_apply(
+                    letter=letter,
+                    event_type=parked["event_type"],
+                    recipient=parked.get("recipient"),
+                    description=parked.get("description"),
+                    transient=bool(parked.get("transient")),
+                )
+            elif now - event.received_at < PARKED_EVENTS_KEPT:
+                continue
+            event.parked = None
+            event.save(update_fields=["parked"])
+    return applied
 
 
 def _letter_soft_bounce(*, letter: Letter, description: str) -> None:
