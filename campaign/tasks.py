@@ -5,6 +5,7 @@ run one way (services → tasks).
 """
 
 import logging
+import smtplib
 
 from django.conf import settings
 
@@ -45,7 +46,8 @@ def letter_send_task(self: Task, letter_id: int) -> str | None:
 # Mail to the supporter: retried on ESP errors (a failed confirmation email would strand the letters).
 SUPPORTER_MAIL_RETRY = {
     "acks_late": True,
-    "autoretry_for": (AnymailRequestsAPIError,),
+    # An ESP's API error, or with the SMTP backend a server that is down or answers 4xx.
+    "autoretry_for": (AnymailRequestsAPIError, smtplib.SMTPException, ConnectionError, TimeoutError),
     "retry_backoff": True,
     "retry_backoff_max": 600,
     "max_retries": 5,
