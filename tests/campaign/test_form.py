@@ -260,3 +260,12 @@ def test_the_paragraph_keeps_the_joiners_a_script_needs_but_not_direction_overri
     client.post(FORM_URL, letter_data(personal_paragraph="می\u200cخواهم \u202eevil"))
 
     assert Submission.objects.get().personal_paragraph == "می\u200cخواهم evil"
+
+
+def test_the_letter_page_reads_its_offices_once(client, campaign, offices):
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(FORM_URL).status_code == 200
+
+    office_reads = [query["sql"] for query in page.captured_queries if 'FROM "embassies_office"' in query["sql"]]
+    listing = [sql for sql in office_reads if "DISTINCT" not in sql]  # the other read lists the countries
+    assert len(listing) == 1
