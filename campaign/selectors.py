@@ -3,7 +3,7 @@
 import copy
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import translation
 
 from django_countries import countries
@@ -58,6 +58,18 @@ def campaign_get_open(*, slug: str) -> Campaign | None:
 def campaign_is_open(*, campaign: Campaign) -> bool:
     """The one rule every channel follows: open, and today within the campaign's dates."""
     return Campaign.objects.open().filter(pk=campaign.pk).exists()
+
+
+def letter_for_sending(*, letter_id: int) -> Letter:
+    """The letter with its submission, campaign, office and its template's closing line, in one query."""
+    closing = LetterTemplate.objects.filter(
+        campaign_id=OuterRef("campaign_id"), language=OuterRef("submission__language")
+    ).values("closing")[:1]
+    return (
+        Letter.objects.select_related("submission", "campaign", "office")
+        .annotate(template_closing=Subquery(closing))
+        .get(pk=letter_id)
+    )
 
 
 def letter_template_closing(*, campaign_id: int, language: str) -> str:

@@ -21,7 +21,7 @@ from common.queueing import task_queue_on_commit
 from ..emails import letter_message_build
 from ..esp import EspLookupError, SendResult, esp_adapter
 from ..models import Campaign, ContactChannel, Letter, LetterStatus
-from ..selectors import letter_template_closing
+from ..selectors import letter_for_sending
 from ..tasks import letter_send_task
 from .contacts import contact_record
 from .forget import REASON_WITHDRAWN
@@ -61,7 +61,7 @@ def letter_send(*, letter_id: int) -> LetterStatus | None:
     """
     if not letter_claim(letter_id=letter_id):
         return None
-    letter = Letter.objects.select_related("submission", "campaign", "office").get(pk=letter_id)
+    letter = letter_for_sending(letter_id=letter_id)
     esp = esp_adapter()
     if letter.attempts > 1:
         try:
@@ -75,8 +75,7 @@ def letter_send(*, letter_id: int) -> LetterStatus | None:
         return letter_mark_failed(letter=letter, reason=REASON_WITHDRAWN)
     if not letter.office.can_receive_email:
         return letter_mark_failed(letter=letter, reason=REASON_OFFICE_NOT_EMAILABLE)
-    closing = letter_template_closing(campaign_id=letter.campaign_id, language=letter.submission.language)
-    message = letter_message_build(letter, closing=closing)
+    message = letter_message_build(letter, closing=letter.template_closing or "")
     outcome = esp.send(message=message, recipient=letter.office.email)
     if outcome.result == SendResult.TRY_LATER:
         letter_release(letter=letter)
