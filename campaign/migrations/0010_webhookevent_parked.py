@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign', '0009_letter_retry_window'),
+        ("campaign", "0009_letter_retry_window"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='webhookevent',
-            name='parked',
+            model_name="webhookevent",
+            name="parked",
             field=models.JSONField(blank=True, null=True),
         ),
     ]
