@@ -197,6 +197,7 @@ def test_a_soft_bounce_neither_ends_the_letter_nor_flags_the_office(client, sent
     post(client, delivery(sent_letter), **auth())
     sent_letter.refresh_from_db()
     assert sent_letter.status == LetterStatus.DELIVERED
+    assert sent_letter.failure_reason == ""  # the status page no longer shows the bounce note
 
 
 def test_repeated_soft_bounces_across_letters_flag_the_office(client, sent_letter, settings):

@@ -3,7 +3,8 @@
 The database: a SQLite file (copied from a migrated template) when the run is on SQLite; a PostgreSQL database
 (CREATE DATABASE … TEMPLATE a migrated one) when the run's DATABASE_URL names PostgreSQL, as in `make test`'s
 second pass. Either way each test has its own, migrated once per module, deleted after the test.
-redis-server (`redis_url`) comes from tests/conftest.py.
+redis-server: one per module (`redis_server`, whose URL overrides tests/conftest.py's `redis_url`), which a test can
+stop, as a crash would, and start again on the same port (`stack.redis_stop()`, `stack.redis_start()`).
 """
 
 import os
@@ -18,6 +19,7 @@ import pytest
 import redis
 
 from tests.databases import postgres_database_create, postgres_database_drop, postgres_rows, postgres_server_url
+from tests.processes import free_port, wait_for
 
 from .fake_postmark import FakePostmark
 
@@ -77,6 +79,59 @@ class PostgresDatabase:
         postgres_database_drop(server_url=self.server_url, url=self.url)
 
 
+class RedisServer:
+    """A redis-server on a port of its own, which can be killed and started again on that port (empty: no disk)."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> "RedisServer":
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+
+        def pong() -> bool:
+            try:
+                return client.ping()
+            except redis.ConnectionError:
+                return False
+
+        wait_for(pong, timeout=10, message="redis-server")
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or an OOM kill would: what it held is gone."""
+        if self.running:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory):
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is not installed: run `make test` (scripts/system-packages.sh test)")
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture(scope="module")
+def redis_url(redis_server):
+    """The Celery broker of the processes the module starts: its `redis_server`."""
+    return redis_server.url
+
+
 @pytest.fixture(scope="module")
 def esp():
     fake = FakePostmark().start()
@@ -87,12 +142,22 @@ def esp():
 class Stack:
     """One test's world: its database, the environment every process shares, the workers it started."""
 
-    def __init__(self, *, database: SqliteFile | PostgresDatabase, env: dict, logdir: Path, redis_url: str):
+    def __init__(self, *, database: SqliteFile | PostgresDatabase, env: dict, logdir: Path, redis_server: RedisServer):
         self.database = database
         self.env = env
         self.logdir = logdir
-        self.redis_url = redis_url
+        self.redis = redis_server
+        self.redis_url = redis_server.url
         self.workers: list[subprocess.Popen] = []
+
+    def redis_stop(self) -> None:
+        """Broker (and anything else on that Redis) gone, as in a crash."""
+        self.redis.kill()
+
+    def redis_start(self) -> None:
+        """Redis back on the same port, empty."""
+        if not self.redis.running:
+            self.redis.start()
 
     def driver(self, *args: str) -> str:
         result = subprocess.run(
@@ -106,7 +171,8 @@ class Stack:
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout
 
-    def worker_start(self) -> subprocess.Popen:
+    def worker_start(self, **environment: str) -> subprocess.Popen:
+        """A Celery worker with the stack's environment, plus `environment` (e.g. LETTER_SEND_MAX_RETRIES="2")."""
         log = (self.logdir / f"worker-{len(self.workers)}.log").open("w")
         process = subprocess.Popen(
             [
@@ -124,7 +190,7 @@ class Stack:
                 "--without-heartbeat",
             ],
             cwd=REPO,
-            env=self.env,
+            env={**self.env, **environment},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -196,18 +262,20 @@ def integration_env(
 
 
 @pytest.fixture
-def stack(tmp_path, migrated_db, redis_url, esp):
+def stack(tmp_path, migrated_db, redis_server, esp):
     database = migrated_db.copy(tmp_path)
     world = Stack(
         database=database,
-        env=integration_env(database=database, folder=tmp_path, redis_url=redis_url, esp=esp),
+        env=integration_env(database=database, folder=tmp_path, redis_url=redis_server.url, esp=esp),
         logdir=tmp_path,
-        redis_url=redis_url,
+        redis_server=redis_server,
     )
     try:
-        redis.Redis.from_url(redis_url).flushdb()
+        world.redis_start()  # an earlier test may have left it stopped
+        redis.Redis.from_url(redis_server.url).flushdb()
         esp.reset()
         yield world
     finally:
+        world.redis_start()  # a worker stops cleanly only with its broker there
         world.worker_stop_all()
         database.drop()

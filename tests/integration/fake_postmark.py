@@ -1,4 +1,9 @@
-"""A local HTTP server that answers like Postmark's API: POST /email, GET /messages/outbound."""
+"""A local HTTP server that answers like Postmark's API: POST /email, GET /messages/outbound.
+
+Faults a test can inject: `down` (every API call answers 500, as in an outage), `letter_failures_left` (the next
+letters answer 500), `delay_seconds` (answer late, after accepting), `hold()`/`release()` (accept, then keep the
+answer until the test releases it: the worker waits mid-request while the test acts).
+"""
 
 import json
 import threading
@@ -17,6 +22,9 @@ class FakePostmark:
         self.accepted: list[dict] = []  # every message Postmark would deliver, in arrival order
         self.letter_failures_left = 0  # answer 500 to this many letter sends
         self.delay_seconds = 0.0  # after accepting, before answering: a worker may die in between
+        self.down = False  # an outage: every call, send or search, answers 500 and nothing is accepted
+        self.answers = threading.Event()  # cleared by hold(): accepted messages wait for release() to be answered
+        self.answers.set()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), PostmarkHandler)
         self.server.daemon_threads = True
         self.server.fake = self
@@ -31,6 +39,7 @@ class FakePostmark:
         return self
 
     def stop(self) -> None:
+        self.answers.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -39,6 +48,15 @@ class FakePostmark:
             self.accepted.clear()
             self.letter_failures_left = 0
             self.delay_seconds = 0.0
+            self.down = False
+        self.answers.set()
+
+    def hold(self) -> None:
+        """From now on, accept each message but keep its answer until release(): its sender waits mid-request."""
+        self.answers.clear()
+
+    def release(self) -> None:
+        self.answers.set()
 
     def letter_refs(self) -> list[str]:
         with self.lock:
@@ -46,9 +64,20 @@ class FakePostmark:
                 message["Metadata"]["letter_ref"] for message in self.accepted if "letter_ref" in message["Metadata"]
             ]
 
-    def accept(self, message: dict) -> str | None:
-        """The new message's id, or None when a letter is to fail (`letter_failures_left`)."""
+    def supporter_emails(self, tag: str) -> list[dict]:
+        """Accepted mail to supporters (no letter_ref) with this tag: "confirmation", "copy"."""
         with self.lock:
+            return [
+                message
+                for message in self.accepted
+                if "letter_ref" not in message["Metadata"] and message.get("Tag") == tag
+            ]
+
+    def accept(self, message: dict) -> str | None:
+        """The new message's id, or None when it is to fail (`down`, or a letter while `letter_failures_left`)."""
+        with self.lock:
+            if self.down:
+                return None
             if "letter_ref" in message["Metadata"] and self.letter_failures_left > 0:
                 self.letter_failures_left -= 1
                 return None
@@ -74,11 +103,14 @@ class PostmarkHandler(BaseHTTPRequestHandler):
 
     def _reply(self, status: int, payload: dict) -> None:
         body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the sender is gone (a killed worker): the message stays accepted, as at Postmark
 
     def _authorised(self) -> bool:
         if self.headers.get("X-Postmark-Server-Token") == SERVER_TOKEN:
@@ -97,6 +129,7 @@ class PostmarkHandler(BaseHTTPRequestHandler):
         if message_id is None:
             return self._reply(500, {"ErrorCode": 500, "Message": "Internal server error"})
         time.sleep(self.server.fake.delay_seconds)
+        self.server.fake.answers.wait(timeout=60)
         return self._reply(
             200,
             {
@@ -114,6 +147,8 @@ class PostmarkHandler(BaseHTTPRequestHandler):
             return self._reply(404, {"ErrorCode": 404, "Message": "Not found"})
         if not self._authorised():
             return None
+        if self.server.fake.down:
+            return self._reply(500, {"ErrorCode": 500, "Message": "Internal server error"})
         query = {key: values[0] for key, values in parse_qs(parts.query).items()}
         wanted = {key[len("metadata_") :]: value for key, value in query.items() if key.startswith("metadata_")}
         found = self.server.fake.find(wanted)

@@ -103,8 +103,8 @@ def _event_to_letter_apply(
     if new_status == LetterStatus.DELIVERED and letter.status not in DELIVERED_ONLY_FROM:
         return False
     letter.status = new_status
-    if new_status != LetterStatus.DELIVERED:
-        letter.failure_reason = (description or event_type)[:500]
+    # Delivered: an earlier temporary bounce's note no longer describes the letter.
+    letter.failure_reason = "" if new_status == LetterStatus.DELIVERED else (description or event_type)[:500]
     letter.save(update_fields=["status", "failure_reason", "status_changed_at"])
     if new_status == LetterStatus.DELIVERED:
         contact_record(campaign=letter.campaign, office=letter.office, channel=ContactChannel.EMAIL_DELIVERED)
