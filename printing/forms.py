@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from django_countries import countries
@@ -17,6 +18,14 @@ from embassies.models import Office
 from .models import PaperSize, SignerMode
 from .selectors import groups_usable_by
 from .signers import CSV_BYTES_MAX, signers_csv_decode, signers_parse
+
+
+class SignersTextField(forms.CharField):
+    """signers_parse names the line of a NUL byte, which Django's own "Null characters are not allowed." does not."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.validators = [item for item in self.validators if not isinstance(item, ProhibitNullCharactersValidator)]
 
 
 class OfficeSelectField(forms.ModelMultipleChoiceField):
@@ -60,7 +69,7 @@ class BatchForm(forms.Form):
         required=False,
         help_text=_("For one signature for the group. Default: the group's name."),
     )
-    signers_text = forms.CharField(
+    signers_text = SignersTextField(
         label=_("Signers, one per line"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),

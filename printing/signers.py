@@ -1,13 +1,12 @@
 """Read a list of signers, typed in or uploaded as CSV: one per line, `name[, city]`. Pure functions."""
 
-import csv
-import io
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from common.cells import FileUnreadable, cell_check, csv_records_read, text_decode
 from common.text import text_line_clean
 
 SIGNERS_MAX = 2000
@@ -16,7 +15,6 @@ CITY_MAX = 100
 CSV_BYTES_MAX = 512 * 1024
 ERRORS_SHOWN = 20
 HEADER_NAMES = {"name", "jméno", "jmeno", "name,city", "imię", "ім'я", "имя", "nome"}
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -30,10 +28,11 @@ def signers_parse(text: str) -> list[SignerRow]:
     rows: list[SignerRow] = []
     errors: list[str] = []
     try:
-        lines = list(csv.reader(io.StringIO(text.replace("\x00", "")), skipinitialspace=True))
-    except csv.Error as error:
-        raise ValidationError(_("The list could not be read as CSV: %(error)s") % {"error": error}) from error
-    for number, fields in enumerate(lines, start=1):
+        records = list(csv_records_read(text=text, skipinitialspace=True))
+    except FileUnreadable as error:
+        raise ValidationError(str(error), code="csv") from error
+    for number, fields in records:
+        # Whitespace controls (tab, line breaks) become spaces here; the cell check refuses the others.
         fields = [text_line_clean(value) for value in fields]
         if not any(fields):
             continue
@@ -61,12 +60,10 @@ def signers_csv_decode(data: bytes) -> str:
     if len(data) > CSV_BYTES_MAX:
         raise ValidationError(_("The file is larger than 512 KB."), code="too_large")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            _("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload it again."),
-            code="encoding",
-        ) from error
+        return text_decode(content=data)
+    except FileUnreadable as error:
+        advice = _("Save it from your spreadsheet as “CSV UTF-8” and upload it again.")
+        raise ValidationError(f"{error} {advice}", code="encoding") from error
 
 
 def _row_problem(fields: list[str]) -> str:
@@ -76,10 +73,9 @@ def _row_problem(fields: list[str]) -> str:
         }
     if not fields[0]:
         return _("the name is missing.")
-    if len(fields[0]) > NAME_MAX:
-        return _("the name is longer than %(max)d characters.") % {"max": NAME_MAX}
-    if len(fields) > 1 and len(fields[1]) > CITY_MAX:
-        return _("the city is longer than %(max)d characters.") % {"max": CITY_MAX}
-    if any(CONTROL_CHARACTERS.search(value) for value in fields):
-        return _("it contains invisible control characters.")
-    return ""
+    limits = ((pgettext("signer list", "the name"), NAME_MAX), (pgettext("signer list", "the city"), CITY_MAX))
+    problems = (
+        cell_check(value=value, column=column, max_length=limit)
+        for value, (column, limit) in zip(fields, limits, strict=False)
+    )
+    return next((problem for problem in problems if problem), "")

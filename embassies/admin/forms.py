@@ -1,11 +1,16 @@
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from django_countries import countries
+from import_export.formats.base_formats import Format
 from import_export.forms import ConfirmImportForm, ImportForm
+
+from common.cells import FileUnreadable, csv_records_read, text_decode
 
 from ..directory_csv import COLUMNS
 from ..models import Office
@@ -113,9 +118,75 @@ def sending_state_field(**kwargs) -> forms.ChoiceField:
     )
 
 
+# The confirm step posts back what the preview read; only what a preview signed is imported.
+CONFIRM_FIELDS = ("import_file_name", "original_file_name", "format", "resource")
+CONFIRM_SALT = "embassies.admin.office-import-confirm"
+CONFIRM_MAX_AGE = 24 * 60 * 60
+CSV_DELIMITERS = {"csv": ",", "tsv": "\t"}
+
+
+def upload_table_check(*, content: bytes, file_format: Format) -> None:
+    """Raise FileUnreadable, by line where the format has lines, for a file the import could not read as a table
+    with a header line. django-import-export would report it without a line, or fail on rows without a header."""
+    data: bytes | str = content
+    if not file_format.is_binary():
+        data = text_decode(content=content)
+        delimiter = CSV_DELIMITERS.get(file_format.get_title())
+        if delimiter:
+            for _record in csv_records_read(text=data, delimiter=delimiter):
+                pass
+    try:
+        dataset = file_format.create_dataset(data)
+    except Exception as error:  # openpyxl, PyYAML, json and tablib each raise their own kinds of error
+        raise FileUnreadable(
+            _("The file cannot be read as %(format)s; check the format chosen for it.")
+            % {"format": file_format.get_title()}
+        ) from error
+    if not any(str(name or "").strip() for name in dataset.headers or []):
+        raise FileUnreadable(_("Line 1 must name the columns, e.g. sending_country, host_country, kind, city."))
+
+
 class OfficeImportForm(ImportForm):
     sending_state = sending_state_field()
+
+    def __init__(self, formats: list[type[Format]], resources: list, **kwargs: Any):
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        upload, choice = cleaned.get("import_file"), cleaned.get("format")
+        if upload and choice:
+            try:
+                upload_table_check(content=b"".join(upload.chunks()), file_format=self.formats[int(choice)]())
+            except FileUnreadable as error:
+                self.add_error("import_file", str(error))
+        return cleaned
 
 
 class OfficeConfirmImportForm(ConfirmImportForm):
     sending_state = sending_state_field(widget=forms.HiddenInput)
+    ticket = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, upload_exists: Callable[[str], bool] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.upload_exists = upload_exists
+        if not self.is_bound and self.initial.get("import_file_name"):
+            self.initial["ticket"] = signing.dumps(
+                [str(self.initial.get(name, "")) for name in CONFIRM_FIELDS], salt=CONFIRM_SALT
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        try:
+            signed = signing.loads(self.data.get("ticket", ""), salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        except signing.SignatureExpired:
+            raise forms.ValidationError(_("This preview is more than a day old; upload the file again.")) from None
+        except signing.BadSignature:
+            signed = None
+        if signed != [self.data.get(name, "") for name in CONFIRM_FIELDS]:
+            raise forms.ValidationError(_("This confirmation does not match the preview; upload the file again."))
+        name = cleaned.get("import_file_name")
+        if name and self.upload_exists and not self.upload_exists(name):
+            raise forms.ValidationError(_("The uploaded file is gone (imported already?); upload it again."))
+        return cleaned

@@ -70,6 +70,19 @@ class OfficeAdmin(CountryScopedAdmin, ImportExportModelAdmin):
             "sending_country": sending or None,
         }
 
+    def get_confirm_form_kwargs(
+        self, request: HttpRequest, import_form: OfficeImportForm | None = None
+    ) -> dict[str, Any]:
+        return {**super().get_confirm_form_kwargs(request, import_form), "upload_exists": self.import_upload_exists}
+
+    def import_upload_exists(self, name: str) -> bool:
+        """Whether the preview's temporary file is still there: a confirmation sent twice finds it removed."""
+        storage = self.get_tmp_storage_class()(name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs())
+        try:
+            return storage.read() is not None
+        except OSError:
+            return False
+
     def get_confirm_form_initial(self, request: HttpRequest, import_form: OfficeImportForm | None) -> dict[str, Any]:
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is None:  # process_import rebuilds the confirm form from the POST alone

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 
+from common.cells import control_characters_strip
 from common.spreadsheet import spreadsheet_safe
 
 from ..directory_csv import COLUMNS
@@ -35,9 +36,10 @@ class OfficeResource(resources.ModelResource):
         self.row_values: dict = {}  # the current row's checked values
 
     def export_field(self, field: fields.Field, instance: Office, **kwargs: Any) -> Any:
-        # The same quoting as the public CSV: an XLSX cell starting with "=" would otherwise be a formula.
+        # The same quoting as the public CSV: an XLSX cell starting with "=" would otherwise be a formula. Offices
+        # stored before imports checked their cells may hold control characters, which XLSX cannot.
         value = super().export_field(field, instance, **kwargs)
-        return spreadsheet_safe(value) if isinstance(value, str) else value
+        return spreadsheet_safe(control_characters_strip(text=value)) if isinstance(value, str) else value
 
     def dehydrate_other_emails(self, office: Office) -> str:
         return "; ".join(office.other_email_list)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
 
+from common.cells import cell_check
 from common.spreadsheet import spreadsheet_unquote
 
 from ..models import DEFAULT_HEAD_TITLE, HeadTitle, Office, OfficeKind
@@ -39,6 +40,9 @@ OFFICE_FIELDS = [
     "address_country", "consular_district", "email", "other_emails", "phone", "fax", "numbers_need_review",
     "numbers_review_note", "website", "contact_form_url", "languages", "source", "source_date", "wikidata_id", "active",
 ]  # fmt: skip
+# The cells office_row_parse reads, and those that may hold several lines (an address, a list of numbers or addresses).
+READ_COLUMNS = [name for name in OFFICE_FIELDS if not name.startswith("numbers_")]
+MULTILINE_COLUMNS = {"street_lines", "consular_district", "email", "other_emails", "phone", "fax", "source"}
 
 
 class RowRejected(ValueError):
@@ -152,7 +156,9 @@ def number_import(*, raw: str, column: str, host_country: str, row: OfficeRow, r
 
 def office_row_parse(*, line: int, values: dict[str, str], sending_country: str | None) -> OfficeRow:
     """Check and normalise one row. Raises RowRejected with every reason found."""
-    reasons: list[str] = []
+    reasons = cells_check(values=values)
+    if reasons:
+        raise RowRejected(reasons)  # the other checks would quote the bad cells back
     get = lambda column: spreadsheet_unquote((values.get(column) or "").strip())  # noqa: E731
     row = OfficeRow(line=line, values={"numbers_need_review": False, "numbers_review_note": ""})
 
@@ -217,6 +223,16 @@ def office_row_parse(*, line: int, values: dict[str, str], sending_country: str 
         raise RowRejected(reasons)
     office_row_check(row=row)
     return row
+
+
+def cells_check(*, values: dict[str, str]) -> list[str]:
+    """NUL bytes, control characters and runaway lengths, one reason per cell. The model checks each field's own
+    max_length once the cell is normalised: a phone cell may list several numbers, a kind cell several types."""
+    return [
+        problem
+        for column in READ_COLUMNS
+        if (problem := cell_check(value=values.get(column) or "", column=column, multiline=column in MULTILINE_COLUMNS))
+    ]
 
 
 def office_row_check(*, row: OfficeRow) -> None:

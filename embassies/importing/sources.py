@@ -1,12 +1,12 @@
 """Read an import file into rows keyed by the project's column names, whatever layout the file has."""
 
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+
+from common.cells import FileUnreadable, csv_records_read, text_decode
 
 # The layout of a hand-gathered list (e.g. ukraine-missions-candidates.csv), mapped to the project's columns.
 CANDIDATE_COLUMNS = {
@@ -40,8 +40,8 @@ WIKIDATA_VARIABLES = {
 WIKIDATA_ENTITY = re.compile(r"(Q\d+)$")
 
 
-class ImportFileInvalid(ValueError):
-    """The whole file cannot be read; the message says why."""
+class ImportFileInvalid(FileUnreadable):
+    """The whole file cannot be read; the message says why and, where it can, on which line."""
 
 
 @dataclass
@@ -51,18 +51,22 @@ class SourceRow:
 
 
 def rows_read(*, content: bytes, filename: str) -> list[SourceRow]:
+    """Every row, or ImportFileInvalid before any is imported: a file is read whole or not at all."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileInvalid(_("The file is not UTF-8 text.")) from error
-    if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
-        return wikidata_rows_read(text=text)
-    return csv_rows_read(text=text)
+        text = text_decode(content=content)
+        if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
+            return wikidata_rows_read(text=text)
+        return csv_rows_read(text=text)
+    except ImportFileInvalid:
+        raise
+    except FileUnreadable as error:
+        raise ImportFileInvalid(str(error)) from error
 
 
 def csv_rows_read(*, text: str) -> list[SourceRow]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
+    records = csv_records_read(text=text)
+    _line, first = next(records, (1, []))
+    header = [name.strip() for name in first]
     if "host_country_iso2" in header:
         mapping = CANDIDATE_COLUMNS
     elif "host_country" in header:
@@ -73,35 +77,61 @@ def csv_rows_read(*, text: str) -> list[SourceRow]:
                 "Unknown columns. Use the directory's CSV layout (host_country, kind, city, ...) or host_country_iso2, office_type, city, ..."
             )
         )
-    reader.fieldnames = header
-    rows = []
-    line = reader.line_num + 1
-    for record in reader:
-        values = {
-            mapping[name]: (value or "").strip()
-            for name, value in record.items()
-            if name in mapping and isinstance(value, str)
-        }
-        rows.append(SourceRow(line=line, values=values))
-        line = reader.line_num + 1
-    return rows
+    return [
+        SourceRow(
+            line=line,
+            values={
+                mapping[name]: value.strip() for name, value in zip(header, cells, strict=False) if name in mapping
+            },
+        )
+        for line, cells in records
+        if cells  # a blank line
+    ]
 
 
 def wikidata_rows_read(*, text: str) -> list[SourceRow]:
     try:
-        bindings = json.loads(text)["results"]["bindings"]
-    except (ValueError, KeyError, TypeError) as error:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFileInvalid(
+            _("Line %(line)d, column %(column)d: this is not valid JSON.")
+            % {"line": error.lineno, "column": error.colno}
+        ) from error
+    except RecursionError as error:  # nested deeper than any query result
         raise ImportFileInvalid(_("This is not the JSON of a Wikidata SPARQL query result.")) from error
-    rows = []
-    for position, binding in enumerate(bindings, start=1):
-        values = {
-            column: str(binding[variable].get("value", "")).strip()
-            for variable, column in WIKIDATA_VARIABLES.items()
-            if isinstance(binding.get(variable), dict)
-        }
-        entity = WIKIDATA_ENTITY.search(str(binding.get("office", {}).get("value", "")))
-        if entity:
-            values["wikidata_id"] = entity.group(1)
-            values["source"] = f"https://www.wikidata.org/wiki/{entity.group(1)}"
-        rows.append(SourceRow(line=position, values=values))
-    return rows
+    results = document.get("results") if isinstance(document, dict) else None
+    bindings = results.get("bindings") if isinstance(results, dict) else None
+    if not isinstance(bindings, list):
+        raise ImportFileInvalid(_("This is not the JSON of a Wikidata SPARQL query result."))
+    return [
+        SourceRow(line=position, values=binding_values_read(binding=binding, position=position))
+        for position, binding in enumerate(bindings, start=1)
+    ]
+
+
+def binding_value_read(*, binding: dict, variable: str, position: int) -> str:
+    """A variable's value; a variable the query left unbound is blank. Anything but text means another format."""
+    if variable not in binding:
+        return ""
+    term = binding[variable]
+    value = term.get("value", "") if isinstance(term, dict) else None
+    if not isinstance(value, str):
+        raise ImportFileInvalid(
+            _("Result %(number)d, %(variable)s: the value is not text.") % {"number": position, "variable": variable}
+        )
+    return value
+
+
+def binding_values_read(*, binding: object, position: int) -> dict[str, str]:
+    if not isinstance(binding, dict):
+        raise ImportFileInvalid(_("Result %(number)d is not an object of variables.") % {"number": position})
+    values = {
+        column: binding_value_read(binding=binding, variable=variable, position=position).strip()
+        for variable, column in WIKIDATA_VARIABLES.items()
+        if variable in binding
+    }
+    entity = WIKIDATA_ENTITY.search(binding_value_read(binding=binding, variable="office", position=position))
+    if entity:
+        values["wikidata_id"] = entity.group(1)
+        values["source"] = f"https://www.wikidata.org/wiki/{entity.group(1)}"
+    return values
