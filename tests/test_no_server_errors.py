@@ -112,6 +112,7 @@ POSTMARK_KEYS = st.sampled_from(
      "DeliveredAt", "BouncedAt", "ID", "Details", "Description"]
 )  # fmt: skip
 POSTMARK_LIKE = st.dictionaries(POSTMARK_KEYS, JSON_VALUES, max_size=10)
+JSON = {"content_type": "application/json"}
 BODIES = st.one_of(
     st.binary(max_size=300),
     JSON_VALUES.map(lambda value: json.dumps(value).encode()),
@@ -124,7 +125,11 @@ BODIES = st.one_of(
 def test_webhooks_answer_any_body_with_or_without_auth(site, body, authenticated):
     client = Client()
     headers = WEBHOOK_AUTH if authenticated else {}
-    for url in ("/webhooks/anymail/postmark/tracking/", "/webhooks/anymail/postmark/inbound/"):
-        status = answered(client.post(url, data=body, content_type="application/json", **headers))
-        if not authenticated:
-            assert status in (400, 401, 403)
+    tracking = answered(client.post("/webhooks/anymail/postmark/tracking/", data=body, **JSON, **headers))
+    inbound = answered(client.post("/webhooks/anymail/postmark/inbound/", data=body, **JSON, **headers))
+    if not authenticated:
+        assert tracking in (400, 401, 403) and inbound in (400, 401, 403)
+    else:
+        assert tracking in (200, 400)
+        # Inbound mail is never refused for its content: what cannot be read is kept raw for triage.
+        assert inbound == 200

@@ -22,6 +22,8 @@ from embassies.selectors import records_in_country_scope
 from .models import CallScript, Reply, ReplyAttachment, ReplyState, SurveyAnswer
 from .services import reply_assign, reply_discard
 
+RAW_LINE_WIDTH = 120
+
 
 @admin.register(CallScript)
 class CallScriptAdmin(admin.ModelAdmin):
@@ -103,11 +105,29 @@ class ReplyAdmin(CountryScopedAdmin):
         "content_erased_at",
         "inbound_event_id",
         "message_id",
+        "raw_payload_shown",
     ]
     fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_fields(self, request: HttpRequest, obj: Reply | None = None) -> list[str]:
+        # Only a body that could not be read as a message is kept raw, and such a reply starts in triage.
+        fields = super().get_fields(request, obj)
+        if obj is None or obj.state != ReplyState.TRIAGE or not obj.raw_payload:
+            fields = [field for field in fields if field != "raw_payload_shown"]
+        return fields
+
+    @admin.display(description=_("unreadable webhook body"))
+    def raw_payload_shown(self, reply: Reply) -> SafeString:
+        # Escaped plain text. The site's CSP forbids inline styles and <pre> does not wrap, while JSON often
+        # arrives as one long line: break long lines for display only.
+        lines = reply.raw_payload.split("\n")
+        wrapped = "\n".join(
+            line[start : start + RAW_LINE_WIDTH] for line in lines for start in range(0, len(line) or 1, RAW_LINE_WIDTH)
+        )
+        return format_html("<pre>{}</pre>", wrapped)
 
     @admin.action(description=_("Assign to a letter or an office…"), permissions=["change"])
     def assign_selected(self, request: HttpRequest, queryset: QuerySet[Reply]) -> TemplateResponse | None:

@@ -75,6 +75,13 @@ class Reply(models.Model):
     # Set by the worker that forwards the reply, so no other worker sends it too.
     forward_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     content_erased_at = models.DateTimeField(_("content erased at"), null=True, blank=True)
+    # Kept only when the webhook body could not be read as a message, so the reply is not lost: a person can still
+    # read it in the triage queue. Erased with the rest of the content.
+    raw_payload = models.TextField(
+        _("unreadable webhook body"),
+        blank=True,
+        help_text=_("As received, cut at the size limit; shown as plain text, never rendered."),
+    )
 
     class Meta:
         verbose_name = _("reply")

@@ -1,14 +1,19 @@
 """Replies from offices: receive untrusted inbound mail, match it to a letter, forward it, triage the rest."""
 
 import datetime
+import hashlib
 import html
 import logging
 import re
+from dataclasses import dataclass
+from email.utils import getaddresses
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 import nh3
 from anymail.inbound import AnymailInboundMessage
@@ -25,12 +30,20 @@ from .attachments import reply_attachments_delete, reply_attachments_keep
 
 logger = logging.getLogger(__name__)
 
-# Control characters other than tab and newline could hide text or confuse terminals and the admin.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters other than tab and newline could hide text or confuse terminals and the admin. Lone
+# surrogates (JSON can spell them) cannot be stored in any database encoding.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _BLOCK_BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h[1-6])\b[^>]*>", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n{3,}")
+_RAW_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Longer than a forward with its attachments can take; a claim older than this lost its worker.
 FORWARD_CLAIM_STALE_AFTER = datetime.timedelta(minutes=30)
+# Why an inbound webhook body was kept raw; the reason becomes the triage row's subject.
+UNREADABLE_NOT_UTF8 = _("not UTF-8")
+UNREADABLE_NOT_JSON = _("not JSON")
+UNREADABLE_NOT_OBJECT = _("not a JSON object")
+UNREADABLE_MISTYPED = _("fields of the wrong type")
+UNREADABLE_MESSAGE = _("not readable as a message")
 
 
 def _text_limit(text: str, *, max_bytes: int) -> tuple[str, bool]:
@@ -53,14 +66,98 @@ def reply_text_extract(*, text: str | None, html_body: str | None) -> str:
     return _BLANK_LINES.sub("\n\n", plain).strip()
 
 
-def _candidate_tokens(message: AnymailInboundMessage) -> dict[str, str]:
-    """reply token → the address it came from, for every recipient on the reply domain."""
-    addresses = [message.envelope_recipient or ""]
+def _line(text: str, *, max_length: int) -> str:
+    return " ".join(_CONTROL_CHARACTERS.sub("", text).split())[:max_length]
+
+
+def _raw_values(message: AnymailInboundMessage, name: str) -> list[str]:
+    return [_line(str(value), max_length=10_000) for key, value in message.raw_items() if key.lower() == name.lower()]
+
+
+def _header(message: AnymailInboundMessage, name: str) -> str:
+    """A header's value. The email package's parser fails on some odd values (an AttributeError for `From: .:`);
+    then its raw text is read instead."""
+    try:
+        return str(message.get(name) or "")
+    except Exception:  # a bug in the standard library must not lose the reply
+        return next(iter(_raw_values(message, name)), "")
+
+
+def _addresses(message: AnymailInboundMessage, header: str) -> list[str]:
+    """The addresses in a header, read from its raw text. Anymail refuses a whole header for one odd entry (an
+    empty address, the group `undisclosed-recipients:;`); the standard library's lenient parser keeps the rest."""
+    pairs = getaddresses(_raw_values(message, header))
+    return [_line(address, max_length=320) for _name, address in pairs if "@" in address]
+
+
+def _body(message: AnymailInboundMessage, content_type: str) -> str | None:
+    """The first text/plain or text/html body, as anymail finds it. A charset Python does not know is read as UTF-8
+    rather than losing the whole reply to a LookupError."""
+    for part in message.walk():
+        if part.get_content_type() == content_type and not part.is_attachment():
+            try:
+                return part.get_content_text()
+            except LookupError:
+                return part.get_content_text(charset="utf-8")
+    return None
+
+
+def _file_parts(message: AnymailInboundMessage) -> list:
+    """Attachments, then inline parts that are files: a scanned letter pasted into the mail is an inline picture.
+    Inline text without a file name is the body itself. Attachments come first, so they win the count limit."""
+    inlines = [
+        part
+        for part in message.inlines
+        if part.get_filename() or part.get_content_maintype() not in ("text", "multipart")
+    ]
+    return message.attachments + inlines
+
+
+@dataclass(frozen=True)
+class ReplyContent:
+    """What a Reply keeps of a message."""
+
+    message_id: str
+    recipients: list[str]  # the envelope recipient first, then To, Cc, Bcc, Delivered-To
+    from_address: str
+    subject: str
+    body_text: str
+    body_truncated: bool
+    spam_detected: bool
+    automatic: bool
+    files: list
+
+
+def reply_message_read(*, message: AnymailInboundMessage) -> ReplyContent:
+    """Read a message without the database. Raises when the email package cannot read it: the webhook calls this
+    before answering, and keeps such a body raw instead."""
+    body, truncated = _text_limit(
+        reply_text_extract(text=_body(message, "text/plain"), html_body=_body(message, "text/html")),
+        max_bytes=settings.REPLY_MAX_BYTES,
+    )
+    recipients = [_line(message.envelope_recipient or "", max_length=320)]
     for header in ("To", "Cc", "Bcc", "Delivered-To"):
-        addresses.extend(address.addr_spec for address in message.get_address_header(header))
+        recipients.extend(_addresses(message, header))
+    senders = _addresses(message, "From")  # several From addresses are legal, and rare
+    return ReplyContent(
+        message_id=_line(_header(message, "Message-ID"), max_length=300),
+        recipients=[address for address in recipients if address],
+        from_address=senders[0] if senders else "",
+        # One line: the subject goes into the forwarded mail's Subject header.
+        subject=_line(_header(message, "Subject"), max_length=300),
+        body_text=body,
+        body_truncated=truncated,
+        spam_detected=bool(message.spam_detected),
+        automatic=reply_is_automatic(message),
+        files=_file_parts(message),
+    )
+
+
+def _candidate_tokens(recipients: list[str]) -> dict[str, str]:
+    """reply token → the address it came from, for every recipient on the reply domain."""
     domain = settings.REPLY_DOMAIN.lower()
     tokens: dict[str, str] = {}
-    for address in addresses:
+    for address in recipients:
         local, _at, address_domain = address.strip().lower().rpartition("@")
         if local and address_domain == domain:
             tokens.setdefault(local.split("+", 1)[0], address)
@@ -69,19 +166,19 @@ def _candidate_tokens(message: AnymailInboundMessage) -> dict[str, str]:
 
 def reply_is_automatic(message: AnymailInboundMessage) -> bool:
     """Out-of-office notices and other machine answers (RFC 3834 and the common non-standard headers)."""
-    auto_submitted = (message.get("Auto-Submitted") or "no").strip().lower()
-    precedence = (message.get("Precedence") or "").strip().lower()
+    auto_submitted = (_header(message, "Auto-Submitted") or "no").strip().lower()
+    precedence = _header(message, "Precedence").strip().lower()
     return (
         auto_submitted != "no"
         or precedence in ("auto_reply", "bulk", "junk", "list")
-        or any(message.get(header) for header in ("X-Autoreply", "X-Autorespond"))
+        or any(_header(message, header) for header in ("X-Autoreply", "X-Autorespond"))
     )
 
 
-def _letter_match(message: AnymailInboundMessage) -> tuple[Letter | None, str]:
-    tokens = _candidate_tokens(message)
+def _letter_match(recipients: list[str]) -> tuple[Letter | None, str]:
+    tokens = _candidate_tokens(recipients)
     if not tokens:
-        return None, (message.envelope_recipient or "")[:320]
+        return None, recipients[0] if recipients else ""
     letters = {letter.reply_token: letter for letter in Letter.objects.filter(reply_token__in=list(tokens))}
     for token, address in tokens.items():
         if token in letters:
@@ -93,21 +190,16 @@ def reply_receive(
     *, event_id: str | None, message: AnymailInboundMessage, received_at: datetime.datetime | None = None
 ) -> Reply:
     """Store one inbound message as a Reply. Seen before (same ESP id or Message-ID) → the existing row, unchanged."""
-    message_id = (message.get("Message-ID") or "").strip()[:300]
-    dedupe_key = (event_id or "").strip()[:200] or (f"message-id:{message_id}"[:200] if message_id else None)
+    content = reply_message_read(message=message)
+    message_id = content.message_id
+    dedupe_key = _line(event_id or "", max_length=200) or (f"message-id:{message_id}"[:200] if message_id else None)
     if dedupe_key:
         existing = Reply.objects.filter(inbound_event_id=dedupe_key).first()
         if existing:
             return existing
 
-    letter, recipient = _letter_match(message)
-    body, truncated = _text_limit(
-        reply_text_extract(text=message.text, html_body=message.html), max_bytes=settings.REPLY_MAX_BYTES
-    )
-    sender = message.from_email
-    if isinstance(sender, list):  # several From addresses are legal, and rare
-        sender = sender[0]
-    spam, automatic = bool(message.spam_detected), reply_is_automatic(message)
+    letter, recipient = _letter_match(content.recipients)
+    spam, automatic = content.spam_detected, content.automatic
     reply = Reply(
         # Spam and auto-replies keep their letter for the organiser, but wait in triage: they prove no answer.
         state=ReplyState.MATCHED if letter and not (spam or automatic) else ReplyState.TRIAGE,
@@ -117,19 +209,18 @@ def reply_receive(
         inbound_event_id=dedupe_key,
         message_id=message_id,
         received_at=received_at or timezone.now(),
-        recipient=recipient[:320],
-        from_address=(sender.addr_spec if sender else "")[:320],
-        # One line: the subject goes into the forwarded mail's Subject header.
-        subject=" ".join(_CONTROL_CHARACTERS.sub("", message.subject or "").split())[:300],
-        body_text=body,
-        body_truncated=truncated,
+        recipient=recipient,
+        from_address=content.from_address,
+        subject=content.subject,
+        body_text=content.body_text,
+        body_truncated=content.body_truncated,
         spam_detected=spam,
         automatic=automatic,
     )
     try:
         with transaction.atomic():
             reply.save()
-            dropped = reply_attachments_keep(reply=reply, parts=message.attachments)
+            dropped = reply_attachments_keep(reply=reply, parts=content.files)
             if dropped:
                 reply.attachments_dropped = min(dropped, 32767)
                 reply.save(update_fields=["attachments_dropped"])
@@ -138,6 +229,45 @@ def reply_receive(
     logger.info("Reply %s stored (%s)", reply.pk, reply.state)
     if reply.state == ReplyState.MATCHED:
         _forward_on_commit(reply)
+    return reply
+
+
+def _raw_text(raw: bytes) -> str:
+    # Undecodable bytes and control characters become visible \xNN escapes: PostgreSQL refuses NUL in text, and a
+    # person may still recognise another encoding in them.
+    text = raw.decode("utf-8", errors="backslashreplace")
+    return _RAW_CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def reply_unreadable_store(
+    *, raw: bytes, reason: str, detail: str = "", received_at: datetime.datetime | None = None
+) -> Reply:
+    """Keep an inbound webhook body that cannot be read as a message in the triage queue, raw, cut at
+    REPLY_MAX_BYTES. Refusing it would only make the ESP retry, then drop the mail. The same body again (the ESP's
+    retry) → the existing row, unchanged."""
+    dedupe_key = f"raw-sha256:{hashlib.sha256(raw).hexdigest()}"
+    existing = Reply.objects.filter(inbound_event_id=dedupe_key).first()
+    if existing:
+        return existing
+    limit = settings.REPLY_MAX_BYTES
+    text, truncated = _text_limit(_raw_text(raw[:limit]), max_bytes=limit)
+    # Stored text, so in the site's language rather than whichever the ESP's request happened to ask for.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Unreadable inbound payload: %(reason)s") % {"reason": reason}
+    reply = Reply(
+        state=ReplyState.TRIAGE,
+        inbound_event_id=dedupe_key,
+        received_at=received_at or timezone.now(),
+        subject=_line(f"{subject} ({detail})" if detail else subject, max_length=300),
+        raw_payload=text,
+        body_truncated=truncated or len(raw) > limit,
+    )
+    try:
+        with transaction.atomic():
+            reply.save()
+    except IntegrityError:
+        return Reply.objects.get(inbound_event_id=dedupe_key)
+    logger.warning("Unreadable inbound body of %s bytes kept for triage as reply %s", len(raw), reply.pk)
     return reply
 
 
@@ -220,9 +350,9 @@ def reply_discard(*, reply: Reply) -> None:
     """Triage verdict "not a reply to us": keep the row for the record, but drop its content."""
     reply_attachments_delete(replies=[reply])
     reply.state = ReplyState.DISCARDED
-    reply.subject = reply.body_text = reply.from_address = ""
+    reply.subject = reply.body_text = reply.from_address = reply.raw_payload = ""
     reply.content_erased_at = timezone.now()
-    reply.save(update_fields=["state", "subject", "body_text", "from_address", "content_erased_at"])
+    reply.save(update_fields=["state", "subject", "body_text", "from_address", "raw_payload", "content_erased_at"])
 
 
 def reply_content_purge(*, now: datetime.datetime | None = None) -> int:
@@ -242,4 +372,6 @@ def replies_content_erase(*, letter_ids: list[int]) -> int:
 
 def _replies_erase(replies: QuerySet[Reply]) -> int:
     reply_attachments_delete(replies=replies)
-    return replies.update(subject="", body_text="", from_address="", recipient="", content_erased_at=timezone.now())
+    return replies.update(
+        subject="", body_text="", from_address="", recipient="", raw_payload="", content_erased_at=timezone.now()
+    )
