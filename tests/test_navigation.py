@@ -1,4 +1,5 @@
-"""The supporter pages lead to each other: campaign → progress, letter form → PDF on the paper of choice."""
+"""The supporter pages lead to each other: campaign → progress → country → office; letter form → PDF on
+the paper of choice."""
 
 from django.urls import reverse
 
@@ -23,3 +24,17 @@ def test_letter_form_offers_a4_and_us_letter_for_the_pdf(client):
     assert 'name="paper"' in page
     assert '<option value="letter">' in page
     assert reverse("printing:supporter_pdf", kwargs={"slug": template.campaign.slug, "cc": "cz"}) in page
+
+
+def test_progress_page_leads_to_each_country_and_the_country_page_to_its_offices_and_back(client):
+    campaign = CampaignFactory()
+    office = VerifiedOfficeFactory(host_country="PL")
+    progress_url = reverse("tracking:progress", kwargs={"slug": campaign.slug})
+    country_url = reverse("tracking:progress_country", kwargs={"slug": campaign.slug, "cc": "pl"})
+
+    progress = client.get(progress_url).content.decode()
+    country = client.get(country_url).content.decode()
+
+    assert f'href="{country_url}"' in progress
+    assert reverse("tracking:office", kwargs={"slug": campaign.slug, "office_id": office.pk}) in country
+    assert f'href="{progress_url}"' in country

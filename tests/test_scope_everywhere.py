@@ -176,7 +176,8 @@ PUBLIC_OR_TOKEN = {
     "embassies:country_csv",
     "campaign:campaign_list", "campaign:forget_request", "campaign:privacy", "campaign:campaign_detail",
     "campaign:check_inbox", "campaign:submission_confirm", "campaign:letter_status", "campaign:submission_forget",
-    "campaign:letter_form", "tracking:survey_answer", "tracking:progress", "tracking:office", "tracking:office_report",
+    "campaign:letter_form", "tracking:survey_answer", "tracking:progress", "tracking:progress_country", "tracking:office",
+    "tracking:office_report",
     "printing:supporter_pdf", "printing:login", "printing:batch_list", "printing:batch_new",
     "tracking:dashboard", "tracking:dashboard_csv", "set_language",
 }  # fmt: skip

@@ -5,12 +5,14 @@ queries stays the same however many letters or offices there are.
 """
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from campaign.models import Campaign, ContactChannel, ContactEvent
@@ -66,6 +68,10 @@ class CountryProgress:
         return sum(1 for office in self.offices if office.contacted)
 
     @property
+    def offices_uncontacted(self) -> int:
+        return len(self.offices) - self.offices_reached
+
+    @property
     def uncontacted(self) -> list[OfficeProgress]:
         return [office for office in self.offices if not office.contacted]
 
@@ -78,11 +84,30 @@ class Progress:
     offices_reached: int
     offices_replied: int
     most_contacts: int  # the busiest office's contacts: the full length of every office's progress bar
-    version: int = 0  # bumped by every new contact, reply or answer; keys the cached page fragments
+    computed_at: datetime.datetime | None = None  # the cached copy's age decides when it is rebuilt
+
+    @property
+    def offices_uncontacted(self) -> int:
+        return self.offices_listed - self.offices_reached
 
     @property
     def uncontacted(self) -> list[OfficeProgress]:
         return [office for country in self.countries for office in country.uncontacted]
+
+    def country(self, code: str) -> CountryProgress | None:
+        return next((country for country in self.countries if country.code == code), None)
+
+    def office(self, office_id: int) -> OfficeProgress | None:
+        return next(
+            (office for country in self.countries for office in country.offices if office.office_id == office_id),
+            None,
+        )
+
+    def uncontacted_spread(self, *, limit: int) -> list[OfficeProgress]:
+        """Up to limit uncontacted offices, one country after another in turn, so a short list spans many countries."""
+        rounds = itertools.zip_longest(*(country.uncontacted for country in self.countries))
+        offices = (office for office in itertools.chain.from_iterable(rounds) if office is not None)
+        return list(itertools.islice(offices, limit))
 
 
 @dataclass(frozen=True)
@@ -107,6 +132,7 @@ def _window(*, prefix: str, since: datetime.date | None, until: datetime.date | 
 def progress_compute(*, campaign: Campaign, only: ProgressFilter | None = None) -> Progress:
     """All figures of one campaign in four queries: offices, contacts, replies, survey answers."""
     only = only or ProgressFilter()
+    started_at = timezone.now()  # what the figures are as of: a contact during the queries may or may not count
     offices_qs = Office.objects.active().filter(sending_country=campaign.sending_country)
     if only.host_countries is not None:
         offices_qs = offices_qs.filter(host_country__in=only.host_countries)
@@ -154,10 +180,10 @@ def progress_compute(*, campaign: Campaign, only: ProgressFilter | None = None) 
             offices[row["office_id"]].survey_total = row["total"]
             offices[row["office_id"]].survey_yes = row["yes"]
 
-    return _progress_assemble(list(offices.values()))
+    return _progress_assemble(list(offices.values()), computed_at=started_at)
 
 
-def _progress_assemble(offices: list[OfficeProgress]) -> Progress:
+def _progress_assemble(offices: list[OfficeProgress], *, computed_at: datetime.datetime) -> Progress:
     by_country: dict[str, list[OfficeProgress]] = {}
     for office in offices:
         by_country.setdefault(office.host_country, []).append(office)
@@ -182,6 +208,7 @@ def _progress_assemble(offices: list[OfficeProgress]) -> Progress:
         offices_reached=sum(1 for office in offices if office.contacted),
         offices_replied=sum(1 for office in offices if office.has_replied),
         most_contacts=max((office.contacts for office in offices), default=0),
+        computed_at=computed_at,
     )
 
 

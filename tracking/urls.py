@@ -11,4 +11,5 @@ urlpatterns = [
     path("<slug:slug>/", public.progress, name="progress"),
     path("<slug:slug>/office/<id:office_id>/", public.office_page, name="office"),
     path("<slug:slug>/office/<id:office_id>/report/", public.office_contact_report, name="office_report"),
+    path("<slug:slug>/<str:cc>/", public.progress_country, name="progress_country"),
 ]

@@ -57,7 +57,12 @@ class PrintLetter:
         return self.sender_city or self.letter.signature_city
 
     def unsigned(self) -> "PrintLetter":
-        return replace(self, letter=replace(self.letter, signature_name="", signature_city=""), signature_slot=True)
+        """The letter with an empty signature slot, as the batch lays it out once for several signers."""
+        # Without a sender city the place line prints the signer's city, which is on the page, not in the slot:
+        # keep it, so signers from different places get a base each, as their single letters would print.
+        place_city = "" if self.sender_city else self.letter.signature_city
+        letter = replace(self.letter, signature_name="", signature_city=place_city)
+        return replace(self, letter=letter, signature_slot=True)
 
     @property
     def sign_line_numbers(self) -> range:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from campaign.models import ContactChannel, ContactEvent
 from printing.batch_contents import batch_cover_build, batch_labels_build, batch_print_letters
 from printing.models import Batch, BatchStatus, Group, Signer, SignerMode
-from printing.pdf.documents import document_html, pdf_engine
+from printing.pdf.documents import document_html, letters_pdf_write, pdf_engine
 from printing.selectors import batch_offices_and_signers
 from printing.services import (
     batch_create,
@@ -226,6 +226,29 @@ def test_batch_renderer_output_equals_the_naive_single_document(make_batch):
     )
 
     assert batch_pages(batch) == pdf_pages_text(naive.getvalue())
+
+
+def test_without_a_group_city_each_letter_prints_the_place_line_of_its_single_letter(make_batch, group, czech_offices):
+    """The place line falls back to the signer's city; the batch's shared page must not lose it."""
+    group.city = ""
+    group.save()
+    batch = make_batch(selected_offices=[czech_offices[1]])
+    offices, signers = batch_offices_and_signers(batch=batch)
+    letters = batch_print_letters(batch=batch, offices=offices, signers=signers, on_date=timezone.localdate())
+    singles = []
+    for letter in letters:  # as supporter_letters_pdf renders a supporter's letter
+        single = io.BytesIO()
+        letters_pdf_write(letters=[letter], target=single, title="t", language="en", paper=batch.paper)
+        singles.extend(pdf_pages_text(single.getvalue()))
+
+    pages = batch_pages(batch)
+
+    assert singles[0] in pages, "the batch's first letter differs from its single letter"
+    start = pages.index(singles[0])
+    assert pages[start : start + len(singles)] == singles
+    date = letters[0].letter.date
+    assert [f"Praha, {date}" in singles[0], f"Brno, {date}" in singles[1]] == [True, True]
+    assert f", {date}" not in singles[2]  # Jürgen gave no city: the date alone, as in his single letter
 
 
 def test_a_failed_generation_is_recorded_and_can_run_again(make_batch, settings):

@@ -167,6 +167,7 @@ def _many_offices(campaign, count):
 def test_dashboard_query_count_is_constant(organiser, campaign, django_assert_num_queries):
     # session, user, 2 × permissions, the organiser's countries, campaign, offices, contacts, replies, answers,
     # letters per day, bounced offices, the campaign choices of the filter form
+    organiser_scope_set(user=User.objects.get(username="organiser"), host_countries=["DE", "FR", "IT"])
     _many_offices(campaign, 2)
     with django_assert_num_queries(13):
         organiser.get(DASHBOARD, {"campaign": campaign.pk})

@@ -1,8 +1,13 @@
-"""Public pages: a campaign's progress, and one office's page with its phone, fax and call script."""
+"""Public pages: a campaign's progress, its offices country by country, and one office's phone, fax and call script.
+
+The progress page stays small however many offices a campaign writes to: totals, one row per country and a short
+list of offices nobody has contacted yet. Every office is listed on its country's page, a page at a time.
+"""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +29,10 @@ from ..selectors import (
 )
 from ..services import call_log
 
+# The first page of a country is the one most visitors see: a hundred rows keep it well under 200 KB.
+OFFICES_PER_PAGE = 100
+UNCONTACTED_LISTED = 50
+
 
 def _campaign_or_404(slug: str) -> Campaign:
     campaign = campaign_get_public(slug=slug)
@@ -43,11 +52,37 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "campaign": campaign,
             "progress": figures,
-            "progress_cache_seconds": settings.PROGRESS_CACHE_SECONDS,
-            "channels": CHANNELS,
-            "channel_labels": dict(ContactChannel.choices),
+            "uncontacted": figures.uncontacted_spread(limit=UNCONTACTED_LISTED),
+            **_figures_context(),
         },
     )
+
+
+@public_page
+@require_http_methods(["GET", "HEAD"])
+def progress_country(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    figures = progress_for_campaign(campaign=campaign)
+    country = figures.country(cc.upper())
+    if country is None:
+        raise Http404(_("No such country."))
+    try:
+        page = Paginator(country.offices, OFFICES_PER_PAGE).page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404(_("No such page.")) from None
+    return render(
+        request,
+        "tracking/progress_country.html",
+        {"campaign": campaign, "progress": figures, "country": country, "page": page, **_figures_context()},
+    )
+
+
+def _figures_context() -> dict:
+    return {
+        "progress_cache_minutes": max(1, round(settings.PROGRESS_CACHE_SECONDS / 60)),
+        "channels": CHANNELS,
+        "channel_labels": dict(ContactChannel.choices),
+    }
 
 
 def _office_page(request: HttpRequest, *, campaign: Campaign, office: Office, status: int = 200) -> HttpResponse:
