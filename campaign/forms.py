@@ -87,6 +87,24 @@ class OfficeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, office: Office) -> str:
         return f"{office.name}, {office.city}"
 
+    def clean(self, value: Any) -> Any:
+        """Chosen among the loaded offices, by their ids as text: no query, and no number too large for the
+        database ever reaches it."""
+        if self.loaded_offices is None:
+            return super().clean(value)
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if not isinstance(value, list | tuple):
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        by_id = {str(office.pk): office for office in self.loaded_offices}
+        for raw in value:
+            if str(raw) not in by_id:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(raw)[:20]}
+                )
+        wanted = {str(raw) for raw in value}
+        return [office for office in self.loaded_offices if str(office.pk) in wanted]
+
 
 def language_label(code: str) -> str:
     """A language's name in the interface language, with its own name beside it: "Czech (čeština)"."""
