@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from common.health import healthz
-from tracking.webhooks import InboundReplyWebhookView, TrackingWebhookView
+from tracking.webhooks import InboundReplyWebhookView, PostalInboundReplyWebhookView, TrackingWebhookView
 
 # Addresses machines call (health checks, ESP webhooks) and the organisers' admin carry no language.
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
         "webhooks/anymail/postmark/inbound/", InboundReplyWebhookView.as_view(), name="tracking_postmark_inbound"
     ),  # before anymail's own: a larger body limit for replies with scanned letters
     path("webhooks/anymail/postmark/tracking/", TrackingWebhookView.as_view(), name="tracking_postmark_tracking"),
+    path(
+        "webhooks/anymail/postal/inbound/", PostalInboundReplyWebhookView.as_view(), name="tracking_postal_inbound"
+    ),  # the same larger limit and raw triage as Postmark's
     path("webhooks/anymail/", include("anymail.urls")),
 ]
 

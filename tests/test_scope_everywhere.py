@@ -172,7 +172,7 @@ def _named_routes(patterns, namespace=""):
 
 # Pages for everyone, or reached only with a secret token from the supporter's own email: no organiser data.
 PUBLIC_OR_TOKEN = {
-    "healthz", "tracking_postmark_inbound", "tracking_postmark_tracking", "embassies:country_list", "embassies:country_detail", "embassies:directory_csv",
+    "healthz", "tracking_postmark_inbound", "tracking_postmark_tracking", "tracking_postal_inbound", "embassies:country_list", "embassies:country_detail", "embassies:directory_csv",
     "embassies:country_csv",
     "campaign:campaign_list", "campaign:forget_request", "campaign:privacy", "campaign:campaign_detail",
     "campaign:check_inbox", "campaign:submission_confirm", "campaign:letter_status", "campaign:submission_forget",

@@ -27,6 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from anymail.exceptions import AnymailError
 from anymail.signals import AnymailInboundEvent
 from anymail.utils import EmailAddress
+from anymail.webhooks.postal import PostalInboundWebhookView
 from anymail.webhooks.postmark import PostmarkInboundWebhookView, PostmarkTrackingWebhookView
 
 from .services.replies import (
@@ -236,10 +237,18 @@ class _Unreadable(Exception):
         self.reason, self.detail = reason, detail
 
 
-class InboundReplyWebhookView(PostmarkInboundWebhookView):
+class InboundNeverLost:
+    """What every inbound view shares: the large body limit of replies (scanned letters), 413 above it, and a body
+    that cannot be read as a message kept raw for triage, answered 200 so the ESP does not retry and then drop it."""
+
+    # An ESP whose signature covers the body (Postal) has it read before the check, under our limit.
+    body_read_before_validation = False
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # anymail checks the credentials first: a stranger's post is refused before any of this runs.
         try:
+            if self.body_read_before_validation:
+                inbound_body_read(request)
             return super().post(request, *args, **kwargs)
         except RequestDataTooBig:
             return HttpResponse("Inbound mail over the size limit.", status=413, content_type="text/plain")
@@ -248,8 +257,10 @@ class InboundReplyWebhookView(PostmarkInboundWebhookView):
             reply = reply_unreadable_store(raw=request.body, reason=unreadable.reason, detail=unreadable.detail)
             return HttpResponse(f"Kept for triage: {reply.subject}", content_type="text/plain; charset=utf-8")
 
+
+class InboundReplyWebhookView(InboundNeverLost, PostmarkInboundWebhookView):
     def parse_events(self, request: HttpRequest) -> list[AnymailInboundEvent]:
-        body = self._body_read(request)
+        body = inbound_body_read(request)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -272,20 +283,37 @@ class InboundReplyWebhookView(PostmarkInboundWebhookView):
             raise _Unreadable(UNREADABLE_MESSAGE, error.__class__.__name__) from error
         return [event]
 
-    def _body_read(self, request: HttpRequest) -> bytes:
-        if not hasattr(request, "_body"):
-            limit = settings.REPLY_MAX_REQUEST_BYTES
-            try:
-                declared = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                declared = 0  # as Django treats it: read what comes, up to the limit
-            if declared > limit:
-                logger.warning("Inbound mail refused: %s bytes is over the limit", declared)
-                raise RequestDataTooBig("Inbound mail over REPLY_MAX_REQUEST_BYTES.")
-            body = request.read(limit + 1)
-            if len(body) > limit:
-                logger.warning("Inbound mail refused: the body is over the limit")
-                raise RequestDataTooBig("Inbound mail over REPLY_MAX_REQUEST_BYTES.")
-            # HttpRequest.body would re-check DATA_UPLOAD_MAX_MEMORY_SIZE; hand it the body already read.
-            request._body = body
-        return request._body
+
+def inbound_body_read(request: HttpRequest) -> bytes:
+    """The body, read once under REPLY_MAX_REQUEST_BYTES (Django's smaller upload limit does not apply)."""
+    if not hasattr(request, "_body"):
+        limit = settings.REPLY_MAX_REQUEST_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # as Django treats it: read what comes, up to the limit
+        if declared > limit:
+            logger.warning("Inbound mail refused: %s bytes is over the limit", declared)
+            raise RequestDataTooBig("Inbound mail over REPLY_MAX_REQUEST_BYTES.")
+        body = request.read(limit + 1)
+        if len(body) > limit:
+            logger.warning("Inbound mail refused: the body is over the limit")
+            raise RequestDataTooBig("Inbound mail over REPLY_MAX_REQUEST_BYTES.")
+        # HttpRequest.body would re-check DATA_UPLOAD_MAX_MEMORY_SIZE; hand it the body already read.
+        request._body = body
+    return request._body
+
+
+class PostalInboundReplyWebhookView(InboundNeverLost, PostalInboundWebhookView):
+    """Postal's inbound webhook, with the same limits and the same raw triage as Postmark's."""
+
+    body_read_before_validation = True
+
+    def parse_events(self, request: HttpRequest) -> list[AnymailInboundEvent]:
+        try:
+            events = super().parse_events(request)
+            for event in events:
+                reply_message_read(message=event.message)
+        except Exception as error:  # parsing touches no database: any failure means this body is unreadable
+            raise _Unreadable(UNREADABLE_MESSAGE, error.__class__.__name__) from error
+        return events

@@ -281,3 +281,34 @@ def test_production_with_esp_postal_sends_through_postal_and_passes_the_deploy_c
     code = "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.LETTER_ESP_ADAPTER)"
     result = manage("shell", "--no-imports", "-c", code, env=environment)
     assert result.stdout.split() == ["campaign.esp.postal.EmailBackend", "campaign.esp.postal.PostalAdapter"]
+
+
+def test_a_postal_reply_with_a_large_scan_is_taken_and_an_unreadable_one_kept_for_triage(client, postal):
+    """Django's 2.5 MB upload limit would refuse a scanned letter; inbound mail has its own, larger limit."""
+    letter = sent_letter(postal)
+    reply = EmailMessage()
+    reply["From"] = f"Consulate <{OFFICE}>"
+    reply["To"] = letter_reply_address(letter)
+    reply["Subject"] = "Re: your letter"
+    reply.set_content("Please find our answer attached.")
+    reply.add_attachment(b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024), maintype="application", subtype="pdf")
+    payload = inbound_payload(
+        message_id=5001, rcpt_to=letter_reply_address(letter), mail_from=OFFICE, raw_message=reply.as_bytes()
+    )
+
+    assert post_signed(client, INBOUND_URL, payload).status_code == 200
+    assert Reply.objects.get().letter == letter
+
+    unreadable = {"id": 5002, "message": "not base64 at all", "base64": "yes", "rcpt_to": 7}
+    assert post_signed(client, INBOUND_URL, unreadable).status_code == 200
+    kept = Reply.objects.get(state=ReplyState.TRIAGE)
+    assert "not base64 at all" in kept.raw_payload
+
+
+def test_a_postal_inbound_over_the_limit_or_unsigned_is_refused(client, postal, settings):
+    settings.REPLY_MAX_REQUEST_BYTES = 1000
+    big = {"id": 6001, "message": "x" * 2000, "base64": False, "rcpt_to": "a@b.test"}
+    assert post_signed(client, INBOUND_URL, big).status_code == 413
+    unsigned = post_signed(client, INBOUND_URL, {"id": 6002}, signature="bm90IGEgc2lnbmF0dXJl")
+    assert unsigned.status_code == 400
+    assert not Reply.objects.exists()

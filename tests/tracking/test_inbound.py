@@ -200,6 +200,25 @@ def test_triaged_reply_assigned_to_a_letter_is_forwarded(client, letter, django_
     assert [message.to for message in mail.outbox] == [[letter.submission.email]]
 
 
+def test_an_unreadable_body_assigned_to_a_letter_counts_but_is_not_forwarded_empty(
+    client, letter, django_capture_on_commit_callbacks
+):
+    assert (
+        client.post(
+            WEBHOOK_URL, data=b"\xff\xfe not json", content_type="application/json", HTTP_AUTHORIZATION=GOOD_AUTH
+        ).status_code
+        == 200
+    )
+    reply = Reply.objects.get()
+    assert reply.raw_payload and reply.state == ReplyState.TRIAGE
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_assign(reply=reply, letter=letter)
+
+    reply.refresh_from_db()
+    assert reply.state == ReplyState.ASSIGNED and reply.office == letter.office
+    assert mail.outbox == []
+
+
 def test_admin_triage_filter_and_actions(admin_client, letter, campaign, tracked_offices):
     _post(admin_client, _payload("lost-one", MessageID="a"))
     _post(admin_client, _payload("lost-two", MessageID="b"))

@@ -341,7 +341,8 @@ def reply_assign(
         raise ValueError("a letter, or an office and a campaign, is needed")
     reply.state = ReplyState.ASSIGNED
     reply.save(update_fields=["letter", "office", "campaign", "state"])
-    if letter is not None:
+    # A body kept raw could not be read as a message: forwarding it would send the supporter an empty email.
+    if letter is not None and not reply.raw_payload:
         _forward_on_commit(reply)
     return reply
 
