@@ -59,8 +59,34 @@ test-postgres: system-packages-test $(VENV)/.dev-installed compile-messages
 smoke: system-packages-test $(VENV)/.dev-installed compile-messages
 	$(PY) scripts/with_postgres.py $(PY) scripts/smoke.py
 
-bench: system-packages-run $(VENV)/.installed
+# Mutation testing with mutmut (not in CI): the outbox, letter rendering, organiser scope and phone parsing, each
+# mutant tried against the fast tests [tool.mutmut] in pyproject.toml selects. Then `$(VENV)/bin/mutmut results` lists
+# what survived and `$(VENV)/bin/mutmut show NAME` shows a mutant; `make mutate` again retries only what changed.
+# One child at a time: config/settings/test.py names the SQLite test database by the pid at settings import, and every
+# mutant's run is forked from mutmut's one process, so parallel children would share (and wreck) one database file.
+# --reuse-db keeps that database between the forks; TMPDIR puts it, and the tests' temporary files, in mutants/.
+.PHONY: mutate
+# Per module and overall: killed mutants (a timeout counts as killed) of all mutants, "no tests" included.
+MUTATION_SCORE := { m = $$1; sub(/^ +/, "", m); sub(/\.x(_|ǁ).*/, "", m); total[m]++; all++; \
+	if ($$2 == "killed" || $$2 == "timeout") { killed[m]++; dead++ } } \
+	END { for (m in total) printf "%-28s %4d / %-4d killed (%.1f%%)\n", m, killed[m], total[m], 100 * killed[m] / total[m]; \
+	printf "%-28s %4d / %-4d killed (%.1f%%)\n", "(all)", dead, all, 100 * dead / all }
+
+$(VENV)/.mutate-installed: $(VENV)/.dev-installed requirements-mutate.txt
+	$(PIP) install --quiet -r requirements-mutate.txt
+	touch $@
+
+mutate: $(VENV)/.mutate-installed compile-messages
+	mkdir -p mutants/tmp
+	DJANGO_SETTINGS_MODULE=config.settings.test TMPDIR=$(CURDIR)/mutants/tmp nice -n 10 $(VENV)/bin/mutmut run --max-children 1
+	$(VENV)/bin/mutmut results
+	$(VENV)/bin/mutmut results --all true | awk -F': ' '$(MUTATION_SCORE)' | sort
+
+# bench/outbox.py needs redis-server, one of the test packages.
+bench: system-packages-test $(VENV)/.installed
 	$(PY) bench/pdf_batch.py
+	$(PY) bench/import.py
+	$(PY) bench/outbox.py
 
 messages: $(VENV)/.installed
 	$(DEV) $(PY) manage.py makemessages --all --ignore=.venv --ignore=var --ignore=tests --ignore=bench

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SKIPPED_PARTS = set("tests migrations bench .venv venv node_modules scripts var media staticfiles".split())
+SKIPPED_PARTS = set("tests migrations bench .venv venv node_modules scripts var media staticfiles mutants".split())
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
