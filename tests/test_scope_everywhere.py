@@ -242,3 +242,13 @@ def test_the_dashboard_shows_only_the_organisers_countries(organiser_client, wor
     assert {country.code for country in page.context["progress"].countries} == {"CZ"}
     export = organiser_client.get(reverse("tracking:dashboard_csv"), {"campaign": campaign.pk}).content.decode()
     assert "Office in CZ" in export and "Office in PL" not in export
+
+
+def test_a_refused_organiser_reads_why_in_their_language(client, world):
+    client.force_login(world["organiser"])
+    foreign = world["foreign"][Office]
+
+    page = client.get(reverse("admin:embassies_office_change", args=[foreign.pk]), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert page.status_code == 403
+    assert "This record belongs to a country you do not look after." in page.content.decode()
