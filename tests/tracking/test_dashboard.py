@@ -181,3 +181,13 @@ def test_dashboard_without_any_campaign_explains_instead_of_failing(organiser):
     response = organiser.get(DASHBOARD)
     assert response.status_code == 200
     assert "There is no campaign yet." in response.content.decode()
+
+
+def test_the_dashboard_states_the_bounce_rule_with_the_configured_numbers(organiser, campaign, settings):
+    settings.SOFT_BOUNCES_TO_FLAG = 4
+    settings.SOFT_BOUNCE_WINDOW_DAYS = 21
+
+    page = organiser.get(DASHBOARD, {"campaign": campaign.pk}).content.decode()
+
+    assert "once 4 letters to it bounced temporarily within 21 days" in page
+    assert "One temporary bounce" in page

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -52,6 +53,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "no_campaigns": "campaign" not in form.data,  # _filter_form picks the latest when there is one
         "channels": CHANNELS,
         "channel_labels": dict(ContactChannel.choices),
+        "soft_bounces_to_flag": settings.SOFT_BOUNCES_TO_FLAG,
+        "soft_bounce_window_days": settings.SOFT_BOUNCE_WINDOW_DAYS,
     }
     if form.is_valid():
         campaign, only = form.cleaned_data["campaign"], form.progress_filter()
