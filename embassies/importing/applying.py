@@ -112,13 +112,95 @@ def source_key(values: dict) -> tuple:
     return (values["sending_country"], values["host_country"], values.get("source", ""))
 
 
+def text_fold(text: str) -> str:
+    """Case folding for the iexact lookups office_match makes (PostgreSQL compares UPPER() of both sides)."""
+    return str(text).upper()
+
+
+class OfficeIndex:
+    """Every office loaded once, with the lookups office_match makes as dictionaries, so matching a record costs
+    the same however many offices and rows there are. Kept current as records create and update offices, so a
+    later record of the same run matches what an earlier one wrote, as office_match would."""
+
+    def __init__(self) -> None:
+        self.offices: dict[int, Office] = {}
+        self.keys: dict[int, list[tuple]] = {}  # office id -> the keys it is filed under
+        self.by_key: dict[tuple, set[int]] = {}
+        for office in Office.objects.all():
+            self.add(office)
+
+    @staticmethod
+    def office_keys(office: Office) -> list[tuple]:
+        place = (str(office.sending_country), str(office.host_country))
+        kind = str(office.kind)
+        keys = [("source", *place, office.source), ("city", *place, kind, text_fold(office.city))]
+        if office.wikidata_id:
+            keys.append(("wikidata", office.wikidata_id))
+        if office.email:
+            keys.append(("email", *place, text_fold(office.email)))
+        if kind == OfficeKind.EMBASSY:
+            keys.append(("embassy", *place))
+        return keys
+
+    def add(self, office: Office) -> None:
+        self.offices[office.pk] = office
+        self.keys[office.pk] = self.office_keys(office)
+        for key in self.keys[office.pk]:
+            self.by_key.setdefault(key, set()).add(office.pk)
+
+    def remove(self, pk: int) -> None:
+        for key in self.keys.pop(pk, []):
+            self.by_key[key].discard(pk)
+        self.offices.pop(pk, None)
+
+    def refile(self, office: Office) -> None:
+        """After a save: file the office under what it now holds."""
+        self.remove(office.pk)
+        self.add(office)
+
+    def reload(self, pk: int) -> None:
+        """After a failed save: the office as the database still has it."""
+        self.remove(pk)
+        office = Office.objects.filter(pk=pk).first()
+        if office is not None:
+            self.add(office)
+
+    def found(self, key: tuple) -> list[Office]:
+        return [self.offices[pk] for pk in sorted(self.by_key.get(key, ()))]
+
+    def match(self, *, values: dict, source_identifies: bool = True) -> Office | None:
+        """office_match, from the index: the same office for the same database."""
+        if values.get("wikidata_id"):
+            found = self.found(("wikidata", values["wikidata_id"]))
+            if found:
+                return found[0]
+        place = (str(values["sending_country"]), str(values["host_country"]))
+        if values.get("source") and source_identifies:
+            pks = self.by_key.get(("source", *place, values["source"]), ())
+            if len(pks) == 1:
+                return self.offices[next(iter(pks))]
+        if values.get("email"):
+            found = self.found(("email", *place, text_fold(values["email"])))
+            if found:
+                return found[0]
+        same_city = self.found(("city", *place, str(values["kind"]), text_fold(values["city"])))
+        if values["kind"] == OfficeKind.EMBASSY:
+            pks = self.by_key.get(("embassy", *place), ())
+            if len(pks) == 1:
+                return self.offices[next(iter(pks))]
+            # office_match's .first() here follows Office.Meta.ordering (host country and kind are the same).
+            return min(same_city, key=lambda office: (office.city, office.name, office.pk), default=None)
+        return same_city[0] if same_city else None
+
+
 def records_apply(*, records: list[OfficeRecord], report: ImportReport) -> None:
     claimed: dict[int, int] = {}  # office id -> the line that matched it
     sources = Counter(source_key(record.values) for record in records)
+    index = OfficeIndex()
     for record in records:
         report.notes += record.notes
         report.merged += len(record.lines) - 1
-        office = office_match(values=record.values, source_identifies=sources[source_key(record.values)] == 1)
+        office = index.match(values=record.values, source_identifies=sources[source_key(record.values)] == 1)
         if office is not None and office.pk in claimed:
             for line in record.lines:
                 report.reject(
@@ -129,11 +211,15 @@ def records_apply(*, records: list[OfficeRecord], report: ImportReport) -> None:
             with transaction.atomic():
                 outcome, office, verification_lost = office_record_apply(values=record.values, office=office)
         except IntegrityError:
+            if office is not None and office.pk is not None:
+                index.reload(office.pk)  # the failed save left changes on the object that the database does not have
             for line in record.lines:
                 report.reject(
                     line, _("Another office already has this sending state, host country, kind, city and name.")
                 )
             continue
+        if outcome != "unchanged":
+            index.refile(office)
         claimed[office.pk] = record.line
         setattr(report, outcome, getattr(report, outcome) + 1)
         for line in record.lines[1:]:
