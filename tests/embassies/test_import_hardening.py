@@ -277,7 +277,8 @@ def test_a_confirmation_sent_twice_imports_once_and_then_says_so(admin_client):
 
 
 def test_xlsx_export_strips_control_characters_stored_before_the_checks(admin_client):
-    OfficeFactory(name="Embassy\x00 of\x07 Ukraine", city="Praha", street_lines="Line one\nLine\x0b two")
+    # Storable on both databases (PostgreSQL refuses NUL in text), but not in an XLSX cell.
+    OfficeFactory(name="Embassy\x1b of\x07 Ukraine", city="Praha", street_lines="Line one\nLine\x0b two")
     choices = dict(admin_client.get(EXPORT).context["form"].fields["format"].choices)
     xlsx = next(index for index, label in choices.items() if str(label).lower() == "xlsx")
 
