@@ -108,6 +108,8 @@ class LetterSurvey(models.Model):
 
     letter = models.OneToOneField(Letter, on_delete=models.CASCADE, related_name="+")
     asked_at = models.DateTimeField(_("asked at"))
+    # Set once the email left: a row without it, older than a few minutes, is a question a dead worker never sent.
+    mailed_at = models.DateTimeField(null=True, blank=True)
     answered = models.BooleanField(_("answered"), default=False)
     # One link per answer; which of the two was used is never stored, so the row does not tell the answer.
     yes_token_hash = models.CharField(

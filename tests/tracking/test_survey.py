@@ -235,3 +235,25 @@ def test_the_migration_fills_the_hashes_the_email_links_carry(client, submission
 
     assert client.post(link).status_code == 200
     assert SurveyAnswer.objects.get().got_reply is False
+
+
+def test_a_question_whose_worker_died_before_mailing_is_asked_once_later(submission, send_due_surveys):
+    """The rows are committed before the email leaves; a worker killed in between must not lose the question."""
+    for letter in submission.letters.all():
+        LetterSurvey.objects.create(letter=letter, asked_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    send_due_surveys()
+    assert mail.outbox == []  # a live worker may still be mailing it
+
+    LetterSurvey.objects.update(asked_at=timezone.now() - datetime.timedelta(minutes=20))
+    send_due_surveys()
+    send_due_surveys()
+
+    assert len(mail.outbox) == 1
+    assert LetterSurvey.objects.count() == submission.letters.count()
+    assert not LetterSurvey.objects.filter(mailed_at__isnull=True).exists()
+    stored = set(LetterSurvey.objects.values_list("yes_token_hash", flat=True))
+    stored |= set(LetterSurvey.objects.values_list("no_token_hash", flat=True))
+    tokens = [url.rstrip("/").rsplit("/", 1)[-1] for url in _links(mail.outbox[0]).values()]
+    assert len(tokens) == 2 * submission.letters.count()
+    assert {token_hash(token) for token in tokens} == stored  # the fresh links are the ones that work

@@ -26,6 +26,8 @@ NO_PURPOSE = "tracking.survey.no"
 # Letters the server itself sent, and that did not bounce: only those can have been answered by mail.
 SURVEYED_STATUSES = [LetterStatus.SENT, LetterStatus.DELIVERED]
 SURVEY_LINK_MAX_AGE = datetime.timedelta(days=120)
+# A question recorded this long ago and never mailed was left by a worker that died: the next run asks it again.
+SURVEY_STRANDED_AFTER = datetime.timedelta(minutes=15)
 
 
 class SurveyOutcome(enum.Enum):
@@ -36,12 +38,15 @@ class SurveyOutcome(enum.Enum):
 
 
 def survey_due_letters(*, now: datetime.datetime | None = None) -> QuerySet[Letter]:
-    """Letters sent at least REPLY_SURVEY_AFTER_DAYS ago whose supporter still exists and was not asked yet."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.REPLY_SURVEY_AFTER_DAYS)
+    """Letters sent at least REPLY_SURVEY_AFTER_DAYS ago whose supporter still exists and was not asked yet, or
+    whose question a worker recorded and then died before mailing (after SURVEY_STRANDED_AFTER)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.REPLY_SURVEY_AFTER_DAYS)
+    asked = LetterSurvey.objects.filter(Q(mailed_at__isnull=False) | Q(asked_at__gt=now - SURVEY_STRANDED_AFTER))
     return (
         Letter.objects.filter(status__in=SURVEYED_STATUSES, sent_at__lte=cutoff, submission__erased_at__isnull=True)
         .exclude(submission__email="")
-        .exclude(pk__in=LetterSurvey.objects.values("letter_id"))
+        .exclude(pk__in=asked.values("letter_id"))
     )
 
 
@@ -72,6 +77,8 @@ def survey_send(*, submission_id: int, now: datetime.datetime | None = None) -> 
         if not letters:
             return 0
         asked_at = timezone.now()
+        # A stranded question (its worker died before mailing) is asked afresh, with new links.
+        LetterSurvey.objects.filter(letter__in=letters, mailed_at__isnull=True).delete()
         LetterSurvey.objects.bulk_create([LetterSurvey(letter=letter, asked_at=asked_at) for letter in letters])
         surveys = {survey.letter_id: survey for survey in LetterSurvey.objects.filter(letter__in=letters)}
         tokens = {}
@@ -87,6 +94,7 @@ def survey_send(*, submission_id: int, now: datetime.datetime | None = None) -> 
     except BaseException:
         LetterSurvey.objects.filter(pk__in=[survey.pk for survey in surveys.values()], answered=False).delete()
         raise
+    LetterSurvey.objects.filter(pk__in=[survey.pk for survey in surveys.values()]).update(mailed_at=timezone.now())
     logger.info("Reply survey sent for submission %s (%d letters)", submission_id, len(letters))
     return len(letters)
 
