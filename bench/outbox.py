@@ -70,31 +70,6 @@ class Stub:
         self.process.wait(timeout=10)
 
 
-def redis_start(workdir: Path) -> tuple[subprocess.Popen, str]:
-    import redis
-
-    from tests.processes import free_port, wait_for
-
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        + ["--dir", str(workdir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-
-    def pong() -> bool:
-        try:
-            return client.ping()
-        except redis.ConnectionError:
-            return False
-
-    wait_for(pong, timeout=10, message="redis-server")
-    return process, url
-
-
 def worker_start(workdir: Path) -> subprocess.Popen:
     log = (workdir / "worker.log").open("w")
     return subprocess.Popen(
@@ -205,12 +180,14 @@ def main() -> None:
         raise SystemExit("redis-server is not installed (scripts/system-packages.sh test)")
     workdir = Path(tempfile.mkdtemp(prefix="bench-outbox-"))
     stub = Stub()
-    redis_process, redis_url = redis_start(workdir)
+    from tests.processes import RedisServer
+
+    redis_server = RedisServer(workdir).start()
     worker = None
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings.integration",
         INTEGRATION_DB=str(workdir / "db.sqlite3"),
-        CELERY_BROKER_URL=redis_url,
+        CELERY_BROKER_URL=redis_server.url,
         POSTMARK_API_URL=stub.url,
         DJANGO_MEDIA_ROOT=str(workdir / "media"),
     )
@@ -245,8 +222,7 @@ def main() -> None:
         if worker is not None:
             os.killpg(worker.pid, 15)
             worker.wait(timeout=30)
-        redis_process.terminate()
-        redis_process.wait(timeout=10)
+        redis_server.kill()
         stub.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 

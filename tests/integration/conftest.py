@@ -19,7 +19,7 @@ import pytest
 import redis
 
 from tests.databases import postgres_database_create, postgres_database_drop, postgres_rows, postgres_server_url
-from tests.processes import free_port, wait_for
+from tests.processes import RedisServer
 
 from .fake_postmark import FakePostmark
 
@@ -77,44 +77,6 @@ class PostgresDatabase:
 
     def drop(self) -> None:
         postgres_database_drop(server_url=self.server_url, url=self.url)
-
-
-class RedisServer:
-    """A redis-server on a port of its own, which can be killed and started again on that port (empty: no disk)."""
-
-    def __init__(self, workdir: Path):
-        self.workdir = workdir
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def start(self) -> "RedisServer":
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-
-        def pong() -> bool:
-            try:
-                return client.ping()
-            except redis.ConnectionError:
-                return False
-
-        wait_for(pong, timeout=10, message="redis-server")
-        return self
-
-    def kill(self) -> None:
-        """SIGKILL, as a crash or an OOM kill would: what it held is gone."""
-        if self.running:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
