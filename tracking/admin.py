@@ -13,13 +13,14 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from campaign.models import Campaign, Letter
+from campaign.models import Campaign
 from common.admin import ReadOnlyAdmin
 from embassies.admin.scoped import CountryScopedAdmin
 from embassies.models import Office
-from embassies.selectors import records_in_country_scope
+from embassies.selectors import office_queryset_for_user
 
 from .models import CallScript, Reply, ReplyAttachment, ReplyState, SurveyAnswer
+from .selectors import letter_for_reply_assignment
 from .services import reply_assign, reply_discard
 
 RAW_LINE_WIDTH = 120
@@ -39,17 +40,14 @@ class ReplyAssignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = records_in_country_scope(
-            Office.objects.all(), user=user, country_path="host_country"
-        )
-        self.letters = records_in_country_scope(Letter.objects.all(), user=user, country_path="office__host_country")
+        self.user = user
+        self.fields["office"].queryset = office_queryset_for_user(user=user)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        letter_id, token = cleaned.get("letter_id"), (cleaned.get("reply_token") or "").strip().lower()
-        if letter_id or token:
-            letter = self.letters.filter(pk=letter_id).first() if letter_id else None
-            letter = letter or (self.letters.filter(reply_token=token).first() if token else None)
+        letter_id, token = cleaned.get("letter_id"), cleaned.get("reply_token") or ""
+        if letter_id or token.strip():
+            letter = letter_for_reply_assignment(user=self.user, letter_id=letter_id, reply_token=token)
             if letter is None:
                 raise forms.ValidationError(_("No letter has that number or token."))
             cleaned["letter"] = letter

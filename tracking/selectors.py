@@ -15,7 +15,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from campaign.models import Campaign, ContactChannel, ContactEvent
+from campaign.models import Campaign, ContactChannel, ContactEvent, Letter
 from embassies.models import Office, OfficeKind
 from embassies.selectors import records_in_country_scope
 
@@ -270,3 +270,13 @@ def reply_attachment_get(*, attachment_id: int, user: AbstractBaseUser | Anonymo
         ReplyAttachment.objects.all(), user=user, country_path="reply__office__host_country"
     )
     return attachments.filter(pk=attachment_id).first()
+
+
+def letter_for_reply_assignment(
+    *, user: AbstractBaseUser | AnonymousUser, letter_id: int | None, reply_token: str
+) -> Letter | None:
+    """The letter an organiser names by its number or its reply token, among the letters of their countries."""
+    letters = records_in_country_scope(Letter.objects.all(), user=user, country_path="office__host_country")
+    letter = letters.filter(pk=letter_id).first() if letter_id else None
+    token = reply_token.strip().lower()
+    return letter or (letters.filter(reply_token=token).first() if token else None)

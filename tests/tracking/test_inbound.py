@@ -13,10 +13,11 @@ from django.utils import timezone, translation
 
 import pytest
 
+from embassies.services import organiser_scope_set
 from tests.factories import LetterFactory
 from tests.postmark_payloads import POSTMARK_INBOUND
 from tracking.models import Reply, ReplyAttachment, ReplyState
-from tracking.selectors import progress_compute
+from tracking.selectors import letter_for_reply_assignment, progress_compute
 from tracking.services import reply_assign, reply_content_purge, reply_discard
 
 pytestmark = pytest.mark.django_db
@@ -433,3 +434,14 @@ def test_reply_attachments_live_in_the_shared_bucket_when_one_is_configured(
     ((name, content, mimetype),) = forwarded.attachments
     assert (name, mimetype) == ("answer.pdf", "application/pdf")
     assert content == base64.b64decode(POSTMARK_INBOUND["Attachments"][0]["Content"])
+
+
+def test_an_organiser_names_a_letter_to_assign_by_number_or_token_within_their_countries(letter, django_user_model):
+    superuser = django_user_model.objects.create_superuser("root", password="x")
+    elsewhere = django_user_model.objects.create_user("organiser-at", password="x", is_staff=True)
+    organiser_scope_set(user=elsewhere, host_countries=["AT"])
+
+    assert letter_for_reply_assignment(user=superuser, letter_id=letter.pk, reply_token="") == letter
+    typed = f"  {letter.reply_token.upper()} "
+    assert letter_for_reply_assignment(user=superuser, letter_id=None, reply_token=typed) == letter
+    assert letter_for_reply_assignment(user=elsewhere, letter_id=letter.pk, reply_token=typed) is None
