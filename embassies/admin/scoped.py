@@ -44,8 +44,10 @@ class CountryScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> forms.Field | None:
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name != self.country_scope_path or not hasattr(formfield, "choices"):
+            return formfield
         codes = organiser_country_codes(user=request.user)
-        if codes is not None and db_field.name == self.country_scope_path and hasattr(formfield, "choices"):
+        if codes is not None:
             # A record may only be moved into, or created in, a country the organiser looks after.
             formfield.choices = [(code, name) for code, name in formfield.choices if not code or code in codes]
         return formfield
