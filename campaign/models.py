@@ -293,11 +293,23 @@ class Letter(models.Model):
 class ContactChannel(models.TextChoices):
     EMAIL_SENT = "email_sent", _("Email sent")
     EMAIL_DELIVERED = "email_delivered", _("Email delivered")
-    PDF = "pdf", _("PDF printed")
+    PDF = "pdf", _("PDF downloaded")
     POST = "post", _("Letter posted")
     MAILTO = "mailto", _("Sent from own mail app")
     CALL = "call", _("Phone call")
     FAX = "fax", _("Fax")
+
+
+# What counts as contacting an office. A downloaded PDF is only intent, until the supporter says it was posted;
+# a delivered email was already counted when it was sent.
+CONTACT_CHANNELS: list[str] = [
+    ContactChannel.EMAIL_SENT,
+    ContactChannel.POST,
+    ContactChannel.MAILTO,
+    ContactChannel.CALL,
+    ContactChannel.FAX,
+]
+INTENT_CHANNELS: list[str] = [ContactChannel.PDF]
 
 
 class ContactEvent(models.Model):

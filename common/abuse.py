@@ -89,6 +89,13 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def browser_key(request: HttpRequest) -> str:
+    """The same browser, as near as a site without cookies can tell: its address and User-Agent, hashed, so
+    neither is kept."""
+    user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
+    return hashlib.sha256(f"{client_ip(request)}\n{user_agent}".encode()).hexdigest()[:32]
+
+
 def pow_challenge_new() -> str:
     salt = secrets.token_hex(12)
     return signing.dumps({"salt": salt, "bits": settings.POW_DIFFICULTY_BITS}, salt=POW_SALT)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from campaign.models import Campaign, LetterTemplate
+from common.abuse import AbuseGuardFormMixin
 from embassies.models import Office
 
 from .models import PaperSize, SignerMode
@@ -161,3 +162,31 @@ class BatchForm(forms.Form):
 
 class PostedForm(forms.Form):
     posted_on = forms.DateField(label=_("Posted on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SupporterPostedForm(AbuseGuardFormMixin, forms.Form):
+    """The letter page's "I have posted these letters": the ticked offices, among those a letter can be posted to.
+    The letter form's honeypot and start time come along, so the count is guarded like the letter itself."""
+
+    offices = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label=_("Offices"),
+        error_messages={
+            "required": _("Tick the offices whose letters you posted."),
+            "invalid_choice": _("One of the ticked offices cannot receive a posted letter. Please check the list."),
+        },
+    )
+
+    def __init__(self, data: Mapping[str, Any], *, offices: list[Office]):
+        super().__init__(data)
+        self.postable_offices = {office.pk: office for office in offices if office.has_postal_address}
+        self.fields["offices"].choices = [(str(pk), office.name) for pk, office in self.postable_offices.items()]
+        self.abuse_guard_fields_add(proof_of_work=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.abuse_guards_check()
+        return cleaned
+
+    def chosen_offices(self) -> list[Office]:
+        return [self.postable_offices[pk] for pk in self.cleaned_data["offices"]]

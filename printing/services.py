@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, ContactChannel, LetterTemplate
 from campaign.rendering import letter_drafts_render
-from campaign.services import contact_record
+from campaign.services import contact_record, contacts_mark_once_a_day
 from common.abuse import rate_limit_hit
 from common.queueing import task_queue_on_commit
 from common.spreadsheet import SpreadsheetSafeWriter
@@ -68,9 +68,14 @@ def supporter_letters_pdf(
     body: str,
     personal_paragraph: str,
     paper: str,
+    client_ip: str,
+    browser: str,
 ) -> bytes:
-    """The supporter's letters as one PDF, one letter per office. Stores nothing about the supporter;
-    counts one anonymous PDF contact per office."""
+    """The supporter's letters as one PDF, one letter per office. Stores nothing about the supporter.
+
+    A download is intent, not a letter sent: it is counted as such, once per office and browser a day however
+    often or in whatever paper size the supporter downloads it again. Posting is counted when they say so
+    (supporter_letters_posted_mark)."""
     drafts = letter_drafts_render(
         template=template,
         offices=offices,
@@ -91,9 +96,30 @@ def supporter_letters_pdf(
         letters=letters, target=output, title=drafts[0][1].subject, language=template.language, paper=paper
     )
     with transaction.atomic():
-        for office in offices:
-            contact_record(campaign=campaign, office=office, channel=ContactChannel.PDF)
+        contacts_mark_once_a_day(
+            campaign=campaign,
+            offices=offices,
+            channel=ContactChannel.PDF,
+            client_ip=client_ip,
+            browser=browser,
+            per_ip_limit=None,  # supporter_pdf_rate_limit_hit already limits downloads
+        )
     return output.getvalue()
+
+
+def supporter_letters_posted_mark(
+    *, campaign: Campaign, offices: list[Office], client_ip: str, browser: str
+) -> list[Office]:
+    """A supporter says they posted their printed letters: counted anonymously as letters posted, once per office
+    and browser a day, within the per-address limit. Returns the offices counted now."""
+    return contacts_mark_once_a_day(
+        campaign=campaign,
+        offices=offices,
+        channel=ContactChannel.POST,
+        client_ip=client_ip,
+        browser=browser,
+        per_ip_limit=settings.RATE_LIMIT_MARKS_PER_IP,
+    )
 
 
 def batch_create(

@@ -12,4 +12,5 @@ urlpatterns = [
     path("batches/<id:batch_id>/printed/", views.batch_printed, name="batch_printed"),
     path("batches/<id:batch_id>/posted/", views.batch_posted, name="batch_posted"),
     path("<slug:slug>/<str:cc>/letter.pdf", views.supporter_pdf, name="supporter_pdf"),
+    path("<slug:slug>/<str:cc>/posted/", views.supporter_posted, name="supporter_posted"),
 ]

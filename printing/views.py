@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.forms import CHANNEL_PRINT, LetterForm
+from campaign.selectors import office_queryset_for_letter
 from campaign.shortcuts import campaign_open_or_404, letter_page_context
-from common.abuse import client_ip
+from common.abuse import browser_key, client_ip
 from common.http import public_page
 
-from .forms import BatchForm, PostedForm, SupporterPaperForm
+from .forms import BatchForm, PostedForm, SupporterPaperForm, SupporterPostedForm
 from .models import Batch, BatchStatus
 from .selectors import batches_visible_to
 from .services import (
@@ -26,6 +27,7 @@ from .services import (
     batch_mark_posted,
     batch_mark_printed,
     supporter_letters_pdf,
+    supporter_letters_posted_mark,
     supporter_pdf_rate_limit_hit,
 )
 
@@ -63,11 +65,33 @@ def supporter_pdf(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
         body=data["body"],
         personal_paragraph=data.get("personal_paragraph", ""),
         paper=paper_form.cleaned_data.get("paper") or "a4",
+        client_ip=client_ip(request),
+        browser=browser_key(request),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{cc.lower()}-letters.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@public_page
+@require_POST
+def supporter_posted(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
+    """The letter page's "I have posted these letters": counts letters posted, anonymously."""
+    campaign = campaign_open_or_404(slug)
+    context = letter_page_context(campaign=campaign, cc=cc)
+    offices = list(office_queryset_for_letter(campaign=campaign, host_country=cc.upper()))
+    form = SupporterPostedForm(request.POST, offices=offices)
+    if not form.is_valid():
+        return render(request, "printing/supporter_posted.html", {**context, "form": form}, status=400)
+    chosen = form.chosen_offices()
+    counted = supporter_letters_posted_mark(
+        campaign=campaign, offices=chosen, client_ip=client_ip(request), browser=browser_key(request)
+    )
+    already = [office for office in chosen if office not in counted]
+    return render(
+        request, "printing/supporter_posted.html", {**context, "form": form, "counted": counted, "already": already}
+    )
 
 
 @member_login_required

@@ -25,6 +25,7 @@ from config.settings.base import media_storage
 from tests.databases import postgres_database_create, postgres_database_drop, postgres_server_url
 from tests.factories import CampaignFactory, LetterTemplateFactory
 from tests.processes import free_port, processes_stop, wait_for
+from tracking import progress_cache
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -39,9 +40,12 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    """The copies of the progress figures each process keeps beside the cache go with it."""
     cache.clear()
+    progress_cache._process_copies.clear()
     yield
     cache.clear()
+    progress_cache._process_copies.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -178,7 +178,7 @@ PUBLIC_OR_TOKEN = {
     "campaign:check_inbox", "campaign:submission_confirm", "campaign:letter_status", "campaign:submission_forget",
     "campaign:letter_form", "tracking:survey_answer", "tracking:progress", "tracking:progress_country", "tracking:office",
     "tracking:office_report",
-    "printing:supporter_pdf", "printing:login", "printing:batch_list", "printing:batch_new",
+    "printing:supporter_pdf", "printing:supporter_posted", "printing:login", "printing:batch_list", "printing:batch_new",
     "tracking:dashboard", "tracking:dashboard_csv", "set_language",
 }  # fmt: skip
 

@@ -15,7 +15,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from campaign.models import Campaign, ContactChannel, ContactEvent, Letter
+from campaign.models import CONTACT_CHANNELS, Campaign, ContactChannel, ContactEvent, Letter
 from embassies.models import Office, OfficeKind
 from embassies.selectors import records_in_country_scope
 
@@ -23,8 +23,6 @@ from .models import COUNTED_REPLY_STATES, CallScript, Reply, ReplyAttachment, Su
 
 # Shown in this order everywhere.
 CHANNELS: list[str] = [choice.value for choice in ContactChannel]
-# A delivered email was already counted when it was sent; the other channels are separate contacts.
-CONTACT_CHANNELS: list[str] = [channel for channel in CHANNELS if channel != ContactChannel.EMAIL_DELIVERED]
 
 
 def _zero_counts() -> dict[str, int]:
@@ -234,8 +232,9 @@ MAX_CHART_DAYS = 366
 
 
 def letters_per_day(*, campaign: Campaign, only: ProgressFilter) -> list[tuple[datetime.date, int]]:
-    """Contacts per day (a delivered email is not counted again), every day in the range, oldest first."""
-    events = ContactEvent.objects.filter(campaign=campaign).exclude(channel=ContactChannel.EMAIL_DELIVERED)
+    """Contacts per day (neither a delivered email, counted when sent, nor a PDF download, which is intent), every
+    day in the range, oldest first."""
+    events = ContactEvent.objects.filter(campaign=campaign, channel__in=CONTACT_CHANNELS)
     if only.host_countries is not None:
         events = events.filter(office__host_country__in=only.host_countries)
     events = events.filter(_window(prefix="occurred_at", since=only.occurred_from, until=only.occurred_to))

@@ -1,7 +1,7 @@
 """Writes for campaigns. Keyword-only, typed, named <noun>_<verb>; split by responsibility:
 submissions (the supporter's request and its confirmation), outbox (sending each letter), contacts (counts)."""
 
-from .contacts import contact_record, mailto_sent_mark
+from .contacts import contact_record, contacts_mark_once_a_day, mailto_sent_mark
 from .forget import forget_links_request, submission_from_forget_token, submission_personal_data_forget
 from .outbox import letter_claim, letter_send, letters_requeue, letters_sweep
 from .submissions import (
@@ -20,6 +20,7 @@ __all__ = [
     "letter_send",
     "letters_requeue",
     "letters_sweep",
+    "contacts_mark_once_a_day",
     "mailto_sent_mark",
     "submission_confirm",
     "submission_create",

@@ -29,18 +29,45 @@ def contact_record(
     )
 
 
-def mailto_sent_mark(*, campaign: Campaign, office: Office, client_ip: str) -> bool:
-    """A supporter says they sent a letter from their own mail app. Counted anonymously, once per office and
-    address a day, within the per-IP rate limit. True if it was counted."""
-    over_limit = rate_limit_hit(
-        scope="mailto-mark",
-        key=client_ip,
-        limit=settings.RATE_LIMIT_MARKS_PER_IP,
-        window_seconds=settings.RATE_LIMIT_WINDOW_SECONDS,
-    ) or rate_limit_hit(
-        scope="mailto-mark-office", key=f"{client_ip}:{campaign.pk}:{office.pk}", limit=1, window_seconds=86400
+def contacts_mark_once_a_day(
+    *,
+    campaign: Campaign,
+    offices: list[Office],
+    channel: ContactChannel,
+    client_ip: str,
+    browser: str,
+    per_ip_limit: int | None,
+) -> list[Office]:
+    """Count what a supporter did on their own (a letter sent from their mail app or posted, or a PDF
+    downloaded): anonymously, once per office, channel and browser a day, and at most per_ip_limit offices per
+    address in the rate-limit window. Returns the offices counted now."""
+    counted = []
+    for office in offices:
+        if per_ip_limit is not None and rate_limit_hit(
+            scope=f"mark-{channel}",
+            key=client_ip,
+            limit=per_ip_limit,
+            window_seconds=settings.RATE_LIMIT_WINDOW_SECONDS,
+        ):
+            break
+        if rate_limit_hit(
+            scope=f"mark-{channel}-office", key=f"{browser}:{campaign.pk}:{office.pk}", limit=1, window_seconds=86400
+        ):
+            continue
+        contact_record(campaign=campaign, office=office, channel=channel)
+        counted.append(office)
+    return counted
+
+
+def mailto_sent_mark(*, campaign: Campaign, office: Office, client_ip: str, browser: str) -> bool:
+    """A supporter says they sent a letter from their own mail app. True if it was counted."""
+    return bool(
+        contacts_mark_once_a_day(
+            campaign=campaign,
+            offices=[office],
+            channel=ContactChannel.MAILTO,
+            client_ip=client_ip,
+            browser=browser,
+            per_ip_limit=settings.RATE_LIMIT_MARKS_PER_IP,
+        )
     )
-    if over_limit:
-        return False
-    contact_record(campaign=campaign, office=office, channel=ContactChannel.MAILTO)
-    return True

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.abuse import GuardUnavailable, client_ip
+from common.abuse import GuardUnavailable, browser_key, client_ip
 from common.converters import database_id_parse
 from common.http import public_page
 from embassies.models import Office
@@ -159,7 +159,9 @@ def _mailto_page(request: HttpRequest, *, campaign: Campaign, form: LetterForm, 
     mark_id = database_id_parse(mark)
     if mark_id in offices_by_id and mark_id not in marked:
         office = offices_by_id[mark_id]
-        if mailto_sent_mark(campaign=campaign, office=office, client_ip=client_ip(request)):
+        if mailto_sent_mark(
+            campaign=campaign, office=office, client_ip=client_ip(request), browser=browser_key(request)
+        ):
             notice = _("Thank you. Your letter to %(office)s is counted, anonymously.") % {"office": office.name}
         else:
             notice = _("Thank you. We had already counted this.")

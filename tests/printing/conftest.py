@@ -1,10 +1,12 @@
 import io
 
+from django.urls import reverse
+
 import pytest
 from pypdf import PdfReader
 
 from embassies.models import HeadTitle, OfficeKind
-from tests.factories import LetterTemplateFactory, OfficeFactory, VerifiedOfficeFactory
+from tests.factories import LetterTemplateFactory, OfficeFactory, VerifiedOfficeFactory, started_long_ago
 
 GLYPHS = "č ř ł ß ї є ґ – “ ” ’"
 BODY = (
@@ -82,3 +84,24 @@ def print_offices(db):
 def czech_offices(print_offices):
     """The three Czech offices of `print_offices`, in the order a batch prints them."""
     return [print_offices["embassy"], print_offices["consulate"], print_offices["honorary"]]
+
+
+@pytest.fixture
+def post_letter(client, print_campaign, print_offices):
+    def send(**overrides):
+        data = {
+            "offices": [str(print_offices["embassy"].pk), str(print_offices["honorary"].pk)],
+            "language": "en",
+            "name": "Jana Nováková",
+            "city": "Brno",
+            "personal_paragraph": "My neighbour fled the draft; he is not a criminal.",
+            "subject": "A protest against Law No. 13673",
+            "body": print_campaign.templates.get(language="en").body,
+            "website": "",
+            "form_started": started_long_ago(),
+            "paper": "a4",
+        }
+        data.update(overrides)
+        return client.post(reverse("printing:supporter_pdf", kwargs={"slug": print_campaign.slug, "cc": "cz"}), data)
+
+    return send

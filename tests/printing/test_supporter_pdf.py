@@ -11,30 +11,8 @@ from pypdf import PdfReader
 from campaign.models import ContactChannel, ContactEvent, Submission
 from embassies.models import Office
 from printing.models import Batch, Signer
-from tests.factories import started_long_ago
 
 from .conftest import GLYPHS, pdf_pages_text
-
-
-@pytest.fixture
-def post_letter(client, print_campaign, print_offices):
-    def send(**overrides):
-        data = {
-            "offices": [str(print_offices["embassy"].pk), str(print_offices["honorary"].pk)],
-            "language": "en",
-            "name": "Jana Nováková",
-            "city": "Brno",
-            "personal_paragraph": "My neighbour fled the draft; he is not a criminal.",
-            "subject": "A protest against Law No. 13673",
-            "body": print_campaign.templates.get(language="en").body,
-            "website": "",
-            "form_started": started_long_ago(),
-            "paper": "a4",
-        }
-        data.update(overrides)
-        return client.post(reverse("printing:supporter_pdf", kwargs={"slug": print_campaign.slug, "cc": "cz"}), data)
-
-    return send
 
 
 def test_valid_form_downloads_one_letter_per_office_and_counts_pdf_contacts(post_letter, print_offices):

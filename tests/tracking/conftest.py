@@ -1,15 +1,6 @@
 import pytest
 
 from tests.factories import VerifiedOfficeFactory
-from tracking import progress_cache
-
-
-@pytest.fixture(autouse=True)
-def _forget_the_process_copies_of_progress():
-    """The suite clears the cache for every test; the copies each process keeps beside it must go too."""
-    progress_cache._process_copies.clear()
-    yield
-    progress_cache._process_copies.clear()
 
 
 @pytest.fixture

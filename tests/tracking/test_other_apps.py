@@ -44,6 +44,8 @@ def test_sending_delivering_printing_and_posting_move_the_progress_page(client, 
         body=template.body,
         personal_paragraph="",
         paper="a4",
+        client_ip="192.0.2.1",
+        browser="a browser",
     )
     assert _totals(client, campaign)[ContactChannel.PDF] == 2
 

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from campaign.models import Campaign, ContactChannel
+from campaign.models import INTENT_CHANNELS, Campaign, ContactChannel
 from common.spreadsheet import SpreadsheetSafeWriter
 from embassies.selectors import organiser_country_codes
 
@@ -53,6 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "no_campaigns": "campaign" not in form.data,  # _filter_form picks the latest when there is one
         "channels": CHANNELS,
         "channel_labels": dict(ContactChannel.choices),
+        "intent_channels": INTENT_CHANNELS,
         "soft_bounces_to_flag": settings.SOFT_BOUNCES_TO_FLAG,
         "soft_bounce_window_days": settings.SOFT_BOUNCE_WINDOW_DAYS,
     }

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaign.models import Campaign, ContactChannel
+from campaign.models import INTENT_CHANNELS, Campaign, ContactChannel
 from campaign.selectors import campaign_is_open
 from common.abuse import client_ip
 from common.http import public_page
@@ -82,6 +82,7 @@ def _figures_context() -> dict:
         "progress_cache_minutes": max(1, round(settings.PROGRESS_CACHE_SECONDS / 60)),
         "channels": CHANNELS,
         "channel_labels": dict(ContactChannel.choices),
+        "intent_channels": INTENT_CHANNELS,
     }
 
 
@@ -97,6 +98,7 @@ def _office_page(request: HttpRequest, *, campaign: Campaign, office: Office, st
             "counts_open": campaign_is_open(campaign=campaign),
             "channels": CHANNELS,
             "channel_labels": dict(ContactChannel.choices),
+            "intent_channels": INTENT_CHANNELS,
         },
         status=status,
     )
