@@ -14,8 +14,10 @@ _chart_ids = itertools.count(1)
 
 BAR_HEIGHT = 22
 BAR_GAP = 6
-LABEL_WIDTH = 170
-BAR_AREA = 260
+# Each label has a line of its own above its bar: beside the bar, long labels ("Sent from own mail app" in
+# Czech or German) were clipped at the chart's left edge.
+LABEL_LINE = 16
+BAR_AREA = 340
 VALUE_WIDTH = 60
 
 
@@ -48,31 +50,30 @@ def _chart_svg(
 def bar_chart_svg(*, title: str, bars: Sequence[tuple[str, int]]) -> SafeString:
     """A horizontal bar chart: one labelled bar per (label, value)."""
     maximum = max((value for _label, value in bars), default=0) or 1
-    height = len(bars) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
-    width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
+    row_height = LABEL_LINE + BAR_HEIGHT + BAR_GAP
+    height = len(bars) * row_height + BAR_GAP
+    width = BAR_AREA + VALUE_WIDTH
     description = "; ".join(f"{label}: {value}" for label, value in bars)
     chart_id, header = _accessible_header(title=title, description=description)
     rows = []
     for index, (label, value) in enumerate(bars):
-        top = BAR_GAP + index * (BAR_HEIGHT + BAR_GAP)
+        top = BAR_GAP + index * row_height
+        bar_top = top + LABEL_LINE
         bar_width = round(BAR_AREA * value / maximum)
-        middle = top + BAR_HEIGHT / 2 + 5
         rows.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar"><title>{}: {}</title></rect>'
+                '<text x="0" y="{}" class="chart-label">{}</text>'
+                '<rect x="0" y="{}" width="{}" height="{}" class="chart-bar"><title>{}: {}</title></rect>'
                 '<text x="{}" y="{}" class="chart-value">{}</text>',
-                LABEL_WIDTH - 8,
-                middle,
+                top + 12,
                 label,
-                LABEL_WIDTH,
-                top,
+                bar_top,
                 bar_width,
                 BAR_HEIGHT,
                 label,
                 value,
-                LABEL_WIDTH + bar_width + 6,
-                middle,
+                bar_width + 6,
+                bar_top + BAR_HEIGHT / 2 + 5,
                 value,
             )
         )
