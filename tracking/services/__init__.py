@@ -1,6 +1,6 @@
 """Writes for tracking. Keyword-only, typed, named <noun>_<verb>."""
 
-from .calls import call_log
+from .calls import call_log, call_scripts_add_missing, call_scripts_read
 from .delivery import delivery_events_parked_apply, letter_delivery_apply
 from .replies import (
     replies_content_erase,
@@ -14,6 +14,8 @@ from .survey import survey_answer_record, survey_send, survey_token_make
 
 __all__ = [
     "call_log",
+    "call_scripts_add_missing",
+    "call_scripts_read",
     "delivery_events_parked_apply",
     "letter_delivery_apply",
     "reply_assign",

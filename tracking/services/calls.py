@@ -1,4 +1,6 @@
-"""Anonymous "I called" / "I sent a fax" counts."""
+"""Anonymous "I called" / "I sent a fax" counts, and the campaign's call scripts."""
+
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +11,8 @@ from campaign.selectors import campaign_is_open
 from campaign.services import contact_record
 from common.abuse import rate_limit_hit
 from embassies.models import Office
+
+from ..models import CallScript
 
 SELF_REPORTED_CHANNELS = (ContactChannel.CALL, ContactChannel.FAX)
 
@@ -42,3 +46,19 @@ def call_log(*, campaign: Campaign, office: Office, channel: str, client_ip: str
         return False
     contact_record(campaign=campaign, office=office, channel=channel)
     return True
+
+
+def call_scripts_read(*, directory: Path) -> dict[str, str]:
+    """<language>.txt files: one call script per language."""
+    return {path.stem: path.read_text(encoding="utf-8").strip() for path in sorted(directory.glob("*.txt"))}
+
+
+def call_scripts_add_missing(*, campaign: Campaign, scripts: dict[str, str]) -> list[str]:
+    """Give the campaign a script in each language it has none in; a script an organiser already wrote or edited
+    is kept. Returns the languages added."""
+    existing = set(CallScript.objects.filter(campaign=campaign).values_list("language", flat=True))
+    added = [language for language in scripts if language not in existing]
+    CallScript.objects.bulk_create(
+        [CallScript(campaign=campaign, language=language, text=scripts[language]) for language in added]
+    )
+    return added
