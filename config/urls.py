@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from common.health import healthz
+from posters.urls import short_urlpatterns
 from tracking.webhooks import InboundReplyWebhookView, PostalInboundReplyWebhookView, TrackingWebhookView
 
 # Addresses machines call (health checks, ESP webhooks) and the organisers' admin carry no language.
@@ -19,6 +20,7 @@ urlpatterns = [
         "webhooks/anymail/postal/inbound/", PostalInboundReplyWebhookView.as_view(), name="tracking_postal_inbound"
     ),  # the same larger limit and raw triage as Postmark's
     path("webhooks/anymail/", include("anymail.urls")),
+    path("", include((short_urlpatterns, "shortlinks"))),
 ]
 
 # Every page a person reads starts with its language (/pl/…), so a shared link opens in the sharer's language;
@@ -27,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("embassies/", include("embassies.urls")),
     path("print/", include("printing.urls")),
     path("progress/", include("tracking.urls")),
+    path("posters/", include("posters.urls")),
     path("", include("campaign.urls")),
 )
 

@@ -32,6 +32,7 @@ from common.permissions import ORGANISERS_GROUP
 from embassies.admin.scoped import CountryScopedAdmin
 from embassies.models import Office
 from embassies.services import organiser_scope_set
+from posters.models import PosterUpload
 from printing.models import Batch, BatchStatus, Group, Signer, SignerMode
 from tests.factories import LetterFactory, SubmissionFactory, VerifiedOfficeFactory
 from tracking.models import CallScript, Reply, ReplyAttachment, ReplyState, SurveyAnswer
@@ -39,7 +40,7 @@ from tracking.models import CallScript, Reply, ReplyAttachment, ReplyState, Surv
 pytestmark = pytest.mark.django_db
 
 # Shared by every country on purpose: a campaign and its texts are written once for all offices.
-SHARED_BY_DESIGN = {Campaign, LetterTemplate, CallScript, CampaignTranslation}
+SHARED_BY_DESIGN = {Campaign, LetterTemplate, CallScript, CampaignTranslation, PosterUpload}
 REFUSED = {403, 404}
 
 
@@ -180,6 +181,7 @@ PUBLIC_OR_TOKEN = {
     "tracking:office_report",
     "printing:supporter_pdf", "printing:supporter_posted", "printing:login", "printing:batch_list", "printing:batch_new",
     "tracking:dashboard", "tracking:dashboard_csv", "set_language",
+    "posters:poster_list", "posters:poster_pdf", "posters:poster_upload", "shortlinks:short_link",
 }  # fmt: skip
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "campaign",
     "printing",
     "tracking",
+    "posters",
 ]
 
 MIDDLEWARE = [
