@@ -1,25 +1,33 @@
-"""Benchmark: 1,000 letters as PDF, three ways. Run: .venv/bin/python bench/pdf_batch.py
+"""Benchmark: a group's batch of letters as PDF, three ways. Run: .venv/bin/python bench/pdf_batch.py [--quick]
 
-1. naive per-letter: every letter its own WeasyPrint document (timed on 100 letters, scaled to 1,000);
-2. naive single document: all 1,000 letters in one WeasyPrint document;
-3. the batch renderer (printing.pdf.documents.batch_pdf_write, plus its one-page cover sheet):
-   each office's letter laid out once with an empty signature slot, the signers' names laid out on light
-   pages and drawn over it; chunks rendered in worker processes with a shared stylesheet and fonts;
-   assembled with pypdf.
+1. per letter: every letter its own document through the project's engine, reused (stylesheet and fonts parsed
+   once), as a fair baseline; timed on a sample of letters and scaled to the whole batch;
+2. single document: every letter in one WeasyPrint document through the same engine;
+3. the batch renderer (printing.pdf.batch.batch_pdf_write): each distinct text laid out once with empty slots,
+   the signers' names and the offices' addresses laid out on light pages and drawn over it; chunks rendered in
+   worker processes; assembled with pypdf.
 
-Each way runs in a fresh process so its peak memory (ru_maxrss) is its own; for the batch renderer the
-peak is the parent's plus each worker's (conservative: as if all peaked at once). No database is used.
-The last line is: speedup_vs_per_letter=X speedup_vs_single_doc=Y peak_rss_mb=Z
+Every way includes the cover sheet and the address labels (one per letter), and runs for two bodies: the sample
+letter, and one with {supporter_name} (a text per signer, so only the addresses can be shared across offices).
+Scenarios run interleaved, each in a fresh process, REPEATS times; the table shows min/median/max seconds.
+Peak memory is the largest sum of the resident memory of the scenario's process and all its children, sampled
+together every 50 ms from /proc (not the sum of each one's own peak).
+
+The default is 600 letters (20 offices x 30 signers) rather than 1,000: the single document grows worse than
+linearly and three repeats of it at 1,000 letters take too long on 2 shared cores. --quick: 200 letters.
+The last line is:
+speedup_vs_per_letter=X speedup_vs_single_doc=Y speedup_named_body=W peak_rss_mb=Z
+(X and Y for the sample body; W is per letter / batch for the {supporter_name} body; Z the batch's largest peak.)
 """
 
 import datetime
-import io
 import json
 import os
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -27,9 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-LETTERS = 1000
-OFFICES = 20  # 20 offices x 50 signers: a group's batch for a large country
-PER_LETTER_SAMPLE = 100
+REPEATS = 3
+SIZES = {"full": (20, 30, 60), "quick": (10, 20, 30)}  # offices, signers per office, per-letter sample
 
 BODY = """{salutation},
 
@@ -53,9 +60,10 @@ specifically Law No. 13673.
 
 We perceive the solidarity with Ukraine as solidarity with its ordinary working people who want to live in peace – \
 not as a support of militarism and repression."""
+NAMED_BODY = BODY.replace("{salutation},\n\n", "{salutation},\n\nI, {supporter_name} from {supporter_city}, write.\n\n")
 
 
-def letters_build():
+def letters_build(*, offices_count: int, signers_count: int, body: str):
     import django
 
     django.setup()
@@ -79,15 +87,15 @@ def letters_build():
             postcode=f"{10000 + n}",
             city=f"Stadt {n}",
         )
-        for n in range(OFFICES)
+        for n in range(offices_count)
     ]
-    signers = [(f"Signer {n} Dvořák", f"Town {n}") for n in range(LETTERS // OFFICES)]
+    signers = [(f"Signer {n} Dvořák", f"Town {n}") for n in range(signers_count)]
     letters = []
     for office in offices:
         for name, city in signers:
             rendered = letter_render(
                 subject="A protest against criminalisation of Ukrainian conscientious objectors and deserters",
-                body=BODY,
+                body=body,
                 closing="Yours sincerely,",
                 office=office,
                 language="en",
@@ -107,90 +115,146 @@ def letters_build():
     return letters
 
 
-def run_per_letter(letters):
-    from weasyprint import CSS, HTML
+def cover_and_labels(letters):
+    from printing.pdf.documents import AddressLabel, CoverSheet
 
-    from printing.pdf.documents import document_html, static_roots, stylesheet_path
-    from printing.pdf.fetcher import StaticOnlyFetcher
+    cover = CoverSheet(context={"heading": "Bench", "rows": [], "total": len(letters)})
+    return cover, [AddressLabel(name=letter.recipient_name, lines=letter.recipient_lines) for letter in letters]
 
-    sample = letters[:PER_LETTER_SAMPLE]
+
+def run_per_letter(letters, sample: int) -> float:
+    from printing.pdf.documents import document_html, pdf_engine
+
+    engine = pdf_engine()
+    cover, labels = cover_and_labels(letters)
+    html = {"title": "Letters", "language": "en", "paper": "a4"}
+    engine.write(html=document_html(**html, letters=letters[:1]), target=os.devnull, tagged=False)  # warm up
     start = time.perf_counter()
-    for letter in sample:
-        fetcher = StaticOnlyFetcher(roots=static_roots())
-        html = document_html(title="Letter", language="en", paper="a4", letters=[letter])
-        HTML(string=html, base_url=Path(stylesheet_path()).parent.as_uri() + "/", url_fetcher=fetcher).write_pdf(
-            io.BytesIO(), stylesheets=[CSS(filename=stylesheet_path(), url_fetcher=fetcher)]
-        )
-    return (time.perf_counter() - start) * len(letters) / len(sample), 0
-
-
-def run_single_doc(letters):
-    from weasyprint import CSS, HTML
-
-    from printing.pdf.documents import document_html, static_roots, stylesheet_path
-    from printing.pdf.fetcher import StaticOnlyFetcher
-
+    for letter in letters[:sample]:
+        engine.write(html=document_html(**html, letters=[letter]), target=os.devnull, tagged=False)
+    letters_seconds = (time.perf_counter() - start) * len(letters) / sample
     start = time.perf_counter()
-    fetcher = StaticOnlyFetcher(roots=static_roots())
-    html = document_html(title="Letters", language="en", paper="a4", letters=letters)
-    with tempfile.TemporaryDirectory() as folder:
-        HTML(string=html, base_url=Path(stylesheet_path()).parent.as_uri() + "/", url_fetcher=fetcher).write_pdf(
-            Path(folder) / "single.pdf", stylesheets=[CSS(filename=stylesheet_path(), url_fetcher=fetcher)]
-        )
-    return time.perf_counter() - start, 0
+    engine.write(html=document_html(**html, cover=cover), target=os.devnull, tagged=False)
+    engine.write(html=document_html(**html, labels=labels), target=os.devnull, tagged=False)
+    return letters_seconds + time.perf_counter() - start
 
 
-def run_batch(letters):
-    from django.conf import settings
+def run_single_doc(letters, _sample: int) -> float:
+    from printing.pdf.documents import document_html, pdf_engine
 
-    from printing.pdf.documents import CoverSheet, batch_pdf_write
+    cover, labels = cover_and_labels(letters)
+    engine = pdf_engine()
+    start = time.perf_counter()
+    html = document_html(title="Letters", language="en", paper="a4", letters=letters, cover=cover, labels=labels)
+    engine.write(html=html, target=os.devnull, tagged=False)
+    return time.perf_counter() - start
 
+
+def run_batch(letters, _sample: int) -> float:
+    from printing.pdf.batch import batch_pdf_write
+
+    cover, labels = cover_and_labels(letters)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         pages = batch_pdf_write(
             letters=letters,
-            cover=CoverSheet(context={"heading": "Bench", "rows": [], "total": len(letters)}),
-            labels=[],
+            cover=cover,
+            labels=labels,
             target=Path(folder) / "batch.pdf",
             title="Letters",
             language="en",
             paper="a4",
         )
-    assert pages == 1 + len(letters), pages
-    return time.perf_counter() - start, settings.PRINT_BATCH_WORKERS
+    assert pages >= 1 + len(letters), pages
+    return time.perf_counter() - start
 
 
-def measure(scenario: str) -> dict:
+def tree_rss_kb(root_pid: int) -> int:
+    """Resident memory of root_pid and all its descendants, now."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat_file:
+                fields = stat_file.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/statm", encoding="utf-8") as statm_file:
+                rss[int(entry)] = int(statm_file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, pending = 0, [root_pid]
+    while pending:
+        pid = pending.pop()
+        total += rss.get(pid, 0)
+        pending.extend(children.get(pid, []))
+    return total
+
+
+class PeakSampler(threading.Thread):
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.05):
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(os.getpid()))
+
+
+def measure(scenario: str, size: str) -> dict:
     """Runs in its own process."""
-    letters = letters_build()
-    seconds, workers = {"per_letter": run_per_letter, "single_doc": run_single_doc, "batch": run_batch}[scenario](
-        letters
+    offices_count, signers_count, sample = SIZES[size]
+    way, body = scenario.rsplit("/", 1)
+    letters = letters_build(
+        offices_count=offices_count, signers_count=signers_count, body=NAMED_BODY if body == "named" else BODY
     )
-    own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_rss_mb": own_mb + workers * child_mb, "own_mb": own_mb, "child_mb": child_mb}
+    run = {"per_letter": run_per_letter, "single_doc": run_single_doc, "batch": run_batch}[way]
+    sampler = PeakSampler()
+    sampler.start()
+    seconds = run(letters, sample)
+    sampler.stopped.set()
+    sampler.join()
+    return {"seconds": seconds, "peak_rss_mb": sampler.peak_kb / 1024, "letters": len(letters)}
+
+
+SCENARIOS = ("per_letter/sample", "single_doc/sample", "batch/sample", "per_letter/named", "batch/named")
 
 
 def main() -> None:
-    if len(sys.argv) > 2 and sys.argv[1] == "--scenario":
-        print(json.dumps(measure(sys.argv[2])))
+    if len(sys.argv) > 3 and sys.argv[1] == "--scenario":
+        print(json.dumps(measure(sys.argv[2], sys.argv[3])))
         return
-    results = {}
-    for scenario in ("per_letter", "single_doc", "batch"):
-        output = subprocess.run(
-            [sys.executable, __file__, "--scenario", scenario], capture_output=True, text=True, check=True, cwd=ROOT
-        ).stdout
-        results[scenario] = json.loads(output.strip().splitlines()[-1])
-        result = results[scenario]
+    size = "quick" if "--quick" in sys.argv else "full"
+    results: dict[str, list[dict]] = {scenario: [] for scenario in SCENARIOS}
+    for _repeat in range(REPEATS):
+        for scenario in SCENARIOS:
+            output = subprocess.run(
+                [sys.executable, __file__, "--scenario", scenario, size],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            ).stdout
+            results[scenario].append(json.loads(output.strip().splitlines()[-1]))
+    letters = results["batch/sample"][0]["letters"]
+    print(f"{letters} letters, {REPEATS} interleaved runs each; seconds min / median / max, peak RSS of all processes")
+    median = {}
+    for scenario, runs in results.items():
+        seconds = sorted(run["seconds"] for run in runs)
+        median[scenario] = statistics.median(seconds)
+        peak = max(run["peak_rss_mb"] for run in runs)
         print(
-            f"{scenario:>11}: {result['seconds']:7.2f} s for {LETTERS} letters "
-            f"({1000 * result['seconds'] / LETTERS:.1f} ms/letter), peak RSS {result['peak_rss_mb']:.0f} MB"
+            f"{scenario:>18}: {seconds[0]:7.2f} {median[scenario]:7.2f} {seconds[-1]:7.2f} s "
+            f"({1000 * median[scenario] / letters:6.1f} ms/letter), peak RSS {peak:5.0f} MB"
         )
-    speedup_per_letter = results["per_letter"]["seconds"] / results["batch"]["seconds"]
-    speedup_single = results["single_doc"]["seconds"] / results["batch"]["seconds"]
+    peak_batch = max(run["peak_rss_mb"] for name in ("batch/sample", "batch/named") for run in results[name])
     print(
-        f"speedup_vs_per_letter={speedup_per_letter:.1f} speedup_vs_single_doc={speedup_single:.2f} "
-        f"peak_rss_mb={results['batch']['peak_rss_mb']:.0f}"
+        f"speedup_vs_per_letter={median['per_letter/sample'] / median['batch/sample']:.1f} "
+        f"speedup_vs_single_doc={median['single_doc/sample'] / median['batch/sample']:.2f} "
+        f"speedup_named_body={median['per_letter/named'] / median['batch/named']:.1f} "
+        f"peak_rss_mb={peak_batch:.0f}"
     )
 
 

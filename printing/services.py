@@ -33,7 +33,8 @@ from .batch_contents import (
     print_letters_from_drafts,
 )
 from .models import Batch, BatchStatus, Group, Signer, SignerMode
-from .pdf.documents import batch_pdf_write, letters_pdf_write
+from .pdf.batch import batch_pdf_write
+from .pdf.documents import letters_pdf_write
 from .selectors import batch_letters_per_office, batch_offices_and_signers, batch_offices_resolve
 from .signers import SignerRow
 from .tasks import batch_generate_task

@@ -1,11 +1,12 @@
 """Put a batch PDF together from rendered parts, without laying anything out again.
 
-A letter that differs from others only by its signature is rendered once with an empty signature slot;
-each signer's name is rendered on a small page of its own, and that page is drawn into the slot of the
-shared letter page as a form XObject. Pages shared this way also share their content streams and fonts in
-the file.
+Letters that differ from others only by their signature or recipient are rendered once with empty slots;
+each signer's name and each office's address is rendered on a small page of its own, and that page is drawn
+into the slot of the shared letter page as a form XObject. Pages shared this way also share their content
+streams and fonts in the file, and an address drawn on many letters is one XObject.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -19,8 +20,17 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-OVERLAY_NAME = "/SignatureOverlay"
+OVERLAY_NAME = "/Overlay"
 PT_PER_PX = 0.75  # 72 PDF points per inch, 96 CSS px per inch
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Draw page `index` of the PDF at `path` with its top-left corner at slot (x, y in CSS px)."""
+
+    slot: tuple[float, float]
+    path: str
+    index: int
 
 
 class PdfAssembler:
@@ -29,7 +39,8 @@ class PdfAssembler:
         self._readers: dict[str, PdfReader] = {}
         # The letter page's own drawing is wrapped in q … Q so the overlay starts from a clean state.
         self._save_state = self.writer._add_object(_stream(b"q\n"))
-        self._restore_and_overlay = self.writer._add_object(_stream(f"Q\nq {OVERLAY_NAME} Do Q\n".encode()))
+        self._restore_and_overlays: dict[int, object] = {}
+        self._forms: dict[tuple, object] = {}
 
     def page(self, path: str, index: int) -> PageObject:
         reader = self._readers.get(path)
@@ -40,42 +51,47 @@ class PdfAssembler:
     def page_add(self, path: str, index: int) -> None:
         self.writer.add_page(self.page(path, index))
 
-    def page_add_with_overlay(
-        self, path: str, index: int, *, slot: list[float], overlay_path: str, overlay_index: int
-    ) -> None:
-        """Add the page with the overlay page's top-left corner moved to slot (x, y in CSS px)."""
+    def page_add_with_overlays(self, path: str, index: int, *, overlays: list[Overlay]) -> None:
+        """Add the page with each overlay page drawn at its slot."""
         page = self.writer.add_page(self.page(path, index))
-        overlay = self.page(overlay_path, overlay_index)
-        slot_x, slot_y = slot[0] * PT_PER_PX, slot[1] * PT_PER_PX
-        move_x = slot_x - float(overlay.mediabox.left)
-        move_y = float(page.mediabox.top) - slot_y - float(overlay.mediabox.top)
-        form = _stream(_content_bytes(overlay))
-        form.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(overlay.mediabox),
-                NameObject("/Matrix"): ArrayObject(
-                    [
-                        FloatObject(1),
-                        FloatObject(0),
-                        FloatObject(0),
-                        FloatObject(1),
-                        FloatObject(move_x),
-                        FloatObject(move_y),
-                    ]
-                ),
-                NameObject("/Resources"): overlay["/Resources"].get_object().clone(self.writer),
-            }
-        )
         resources = DictionaryObject(page["/Resources"].get_object())
         xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
-        xobjects[NameObject(OVERLAY_NAME)] = self.writer._add_object(form)
+        for number, overlay in enumerate(overlays):
+            xobjects[NameObject(f"{OVERLAY_NAME}{number}")] = self._form(overlay, page_top=float(page.mediabox.top))
         resources[NameObject("/XObject")] = xobjects
         page[NameObject("/Resources")] = resources
         contents = page["/Contents"].get_object()
         letter_streams = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
-        page[NameObject("/Contents")] = ArrayObject([self._save_state, *letter_streams, self._restore_and_overlay])
+        page[NameObject("/Contents")] = ArrayObject([self._save_state, *letter_streams, self._draw(len(overlays))])
+
+    def _draw(self, count: int) -> object:
+        if count not in self._restore_and_overlays:
+            drawing = "".join(f"q {OVERLAY_NAME}{number} Do Q\n" for number in range(count))
+            self._restore_and_overlays[count] = self.writer._add_object(_stream(f"Q\n{drawing}".encode()))
+        return self._restore_and_overlays[count]
+
+    def _form(self, overlay: Overlay, *, page_top: float) -> object:
+        key = (overlay.path, overlay.index, overlay.slot, page_top)
+        if key in self._forms:
+            return self._forms[key]
+        source = self.page(overlay.path, overlay.index)
+        move_x = overlay.slot[0] * PT_PER_PX - float(source.mediabox.left)
+        move_y = page_top - overlay.slot[1] * PT_PER_PX - float(source.mediabox.top)
+        form = _stream(_content_bytes(source))
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(source.mediabox),
+                NameObject("/Matrix"): ArrayObject(
+                    [FloatObject(1), FloatObject(0), FloatObject(0), FloatObject(1)]
+                    + [FloatObject(move_x), FloatObject(move_y)]
+                ),
+                NameObject("/Resources"): source["/Resources"].get_object().clone(self.writer),
+            }
+        )
+        self._forms[key] = self.writer._add_object(form)
+        return self._forms[key]
 
     def write(self, *, target: str | Path, title: str, language: str) -> int:
         self.writer.add_metadata({"/Title": title})

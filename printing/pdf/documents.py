@@ -1,11 +1,10 @@
-"""Letters, cover sheets and label sheets as HTML, and the two ways of turning them into PDF:
-one tagged document (a supporter's few letters) or chunks across processes (a group's batch)."""
+"""Letters, cover sheets, label sheets and overlay pages as HTML, and a supporter's few letters as one tagged PDF.
+A group's batch is put together by batch.py."""
 
 import atexit
 import functools
 import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -14,20 +13,21 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import get_template
 from django.utils import translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from campaign.letter_language import signing_columns
 from campaign.rendering import RenderedLetter
 
-from .assemble import PdfAssembler
 from .engine import PdfEngine
-from .parallel import RenderedChunk, chunks_render
 
 PAPER_SIZES = ("a4", "letter")
 LABELS_PER_SHEET = 24  # A4, 3 columns x 8 rows of 70 x 37 mm
 STYLESHEET = "css/print.css"
 # Signature pages get a stylesheet of their own: WeasyPrint's cost per page grows with named pages.
 SIGNATURE_STYLESHEET = "css/print-signature.css"
+# The running head of page 2 and later: long names are cut so it stays on a line or two.
+RUNNING_HEAD_PART_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class PrintLetter:
     sign_lines: int = 0
     # True: leave the signature's place empty; the batch renderer draws each signer's name over it.
     signature_slot: bool = False
+    # True: leave the recipient's lines empty; the batch renderer draws each office's address over them.
+    recipient_slot: bool = False
 
     @property
     def paragraphs(self) -> list[str]:
@@ -51,6 +53,12 @@ class PrintLetter:
     @property
     def return_address(self) -> str:
         return " · ".join(part for part in (self.sender_name, self.sender_city) if part)
+
+    @property
+    def running_head(self) -> str:
+        """Who writes about what, at the top of page 2 and later; never the recipient, which a batch stamps."""
+        parts = (self.sender_name, self.letter.subject)
+        return " · ".join(Truncator(part).chars(RUNNING_HEAD_PART_CHARS) for part in parts if part)
 
     @property
     def place(self) -> str:
@@ -63,6 +71,10 @@ class PrintLetter:
         place_city = "" if self.sender_city else self.letter.signature_city
         letter = replace(self.letter, signature_name="", signature_city=place_city)
         return replace(self, letter=letter, signature_slot=True)
+
+    def unaddressed(self) -> "PrintLetter":
+        """The letter with empty recipient lines, as the batch lays it out once for several offices."""
+        return replace(self, recipient_name="", recipient_lines=(), recipient_slot=True)
 
     @property
     def sign_line_numbers(self) -> range:
@@ -147,144 +159,31 @@ def document_html(
     )
 
 
+def letter_documents_html(
+    *, title: str, language: str, paper: str, letters: Sequence[PrintLetter], first_letter_number: int = 0
+) -> list[str]:
+    """One HTML document per letter: laid out apart, each letter counts its own pages ("2 / 3")."""
+    return [
+        document_html(
+            title=title, language=language, paper=paper, letters=[letter], first_letter_number=first_letter_number + n
+        )
+        for n, letter in enumerate(letters)
+    ]
+
+
 def letters_pdf_write(
     *, letters: Sequence[PrintLetter], target: str | Path | BinaryIO, title: str, language: str, paper: str
 ) -> int:
     """A few letters as one tagged PDF (for screen readers too). Returns the page count."""
-    html = document_html(title=title, language=language, paper=paper, letters=letters)
-    return pdf_engine().write(html=html, target=target, tagged=True)
+    documents = letter_documents_html(title=title, language=language, paper=paper, letters=letters)
+    return pdf_engine().write(html=documents, target=target, tagged=True)
 
 
-def signature_overlays_html(*, letters: Sequence[PrintLetter], language: str, paper: str) -> str:
-    """One small page per signature; the assembler moves each onto its letter's empty slot."""
-    return get_template("printing/pdf/overlays.html").render({"language": language, "paper": paper, "letters": letters})
-
-
-@dataclass
-class _BatchPlan:
-    """Which distinct letters to lay out (bases) and which letters get a signature drawn over their base."""
-
-    bases: list[PrintLetter]
-    base_of_letter: list[int]
-    overlaid: list[bool]
-
-
-def _batch_plan(letters: Sequence[PrintLetter]) -> _BatchPlan:
-    indices_by_base: dict[PrintLetter, list[int]] = {}
-    for index, letter in enumerate(letters):
-        indices_by_base.setdefault(letter.unsigned(), []).append(index)
-    plan = _BatchPlan(bases=[], base_of_letter=[0] * len(letters), overlaid=[False] * len(letters))
-    for unsigned, indices in indices_by_base.items():
-        signatures = {(letters[i].letter.signature_name, letters[i].letter.signature_city) for i in indices}
-        slotted = len(signatures) > 1
-        for index in indices:
-            plan.base_of_letter[index] = len(plan.bases)
-            plan.overlaid[index] = slotted
-        plan.bases.append(unsigned if slotted else letters[indices[0]])
-    return plan
-
-
-def batch_pdf_write(
-    *,
-    letters: Sequence[PrintLetter],
-    cover: CoverSheet,
-    labels: Sequence[AddressLabel],
-    target: str | Path,
-    title: str,
-    language: str,
-    paper: str,
-    on_letters_done: Callable[[int], None] | None = None,
-    chunk_size: int | None = None,
-    workers: int | None = None,
-) -> int:
-    """Cover sheet, every letter and the label sheets as one PDF. Returns the page count.
-
-    What repeats is laid out once: letters that differ only by the signer are rendered once per office
-    with an empty signature slot, and the signatures are drawn over them (see assemble.py). All layout
-    runs in chunks across worker processes. on_letters_done(n) reports progress in letters."""
-    chunk_size = chunk_size or settings.PRINT_BATCH_CHUNK_SIZE
-    workers = workers or settings.PRINT_BATCH_WORKERS
-    plan = _batch_plan(letters)
-    html = functools.partial(document_html, title=title, language=language, paper=paper)
-    base_chunks = [
-        html(letters=plan.bases[start : start + chunk_size], first_letter_number=start)
-        for start in range(0, len(plan.bases), chunk_size)
-    ]
-    signed = [letter for letter, overlaid in zip(letters, plan.overlaid, strict=True) if overlaid]
-    # Signature pages are light: bigger chunks.
-    overlay_chunk_size = chunk_size * 2
-    overlay_chunks = [
-        signature_overlays_html(letters=signed[start : start + overlay_chunk_size], language=language, paper=paper)
-        for start in range(0, len(signed), overlay_chunk_size)
-    ]
-    letter_css, signature_css = stylesheet_path(), stylesheet_path(SIGNATURE_STYLESHEET)
-    parts = [
-        (html(cover=cover), letter_css),
-        *((chunk, letter_css) for chunk in base_chunks),
-        *((chunk, signature_css) for chunk in overlay_chunks),
-        *([(html(labels=labels), letter_css)] if labels else []),
-    ]
-    chunks_done = 0
-
-    def chunk_done(_index: int, _pages: int) -> None:
-        nonlocal chunks_done
-        chunks_done += 1
-        if on_letters_done is not None:
-            on_letters_done(len(letters) * chunks_done // len(parts))
-
-    with tempfile.TemporaryDirectory(prefix="print-batch-") as folder:
-        rendered = chunks_render(
-            chunks=parts,
-            folder=Path(folder),
-            static_roots=static_roots(),
-            workers=workers,
-            on_chunk_done=chunk_done,
-        )
-        assembler = _batch_assemble(
-            plan=plan,
-            cover=rendered[0],
-            bases=rendered[1 : 1 + len(base_chunks)],
-            signatures=rendered[1 + len(base_chunks) : 1 + len(base_chunks) + len(overlay_chunks)],
-            labels=rendered[-1] if labels else None,
-        )
-        return assembler.write(target=target, title=title, language=language)
-
-
-def _batch_assemble(
-    *,
-    plan: _BatchPlan,
-    cover: RenderedChunk,
-    bases: list[RenderedChunk],
-    signatures: list[RenderedChunk],
-    labels: RenderedChunk | None,
-) -> PdfAssembler:
-    """Pages in print order: cover, each letter (its base's pages, the signature drawn into the slot), labels."""
-    base_pages: dict[int, list[tuple[str, int, list[float] | None]]] = {}
-    for chunk in bases:
-        for page_index, layout in enumerate(chunk.layout):
-            base_pages.setdefault(layout["letter"], []).append((chunk.pdf_path, page_index, layout["slot"]))
-    unslotted = [
-        number
-        for number, base in enumerate(plan.bases)
-        if base.signature_slot and not any(slot for _path, _page, slot in base_pages[number])
-    ]
-    signature_pages = [(chunk.pdf_path, index) for chunk in signatures for index in range(len(chunk.layout))]
-    if unslotted or len(signature_pages) != sum(plan.overlaid):
-        # A signature must never go missing or onto the wrong letter.
-        raise RuntimeError(f"signature slots missing for letters {unslotted[:5]} or signature pages miscounted")
-    next_signature = iter(signature_pages)
-    assembler = PdfAssembler()
-    for page_index in range(len(cover.layout)):
-        assembler.page_add(cover.pdf_path, page_index)
-    for base_number, overlaid in zip(plan.base_of_letter, plan.overlaid, strict=True):
-        for path, page_index, slot in base_pages[base_number]:
-            if slot and overlaid:
-                signature_path, signature_index = next(next_signature)
-                assembler.page_add_with_overlay(
-                    path, page_index, slot=slot, overlay_path=signature_path, overlay_index=signature_index
-                )
-            else:
-                assembler.page_add(path, page_index)
-    for page_index in range(len(labels.layout) if labels else 0):
-        assembler.page_add(labels.pdf_path, page_index)
-    return assembler
+def overlays_html(
+    *, language: str, paper: str, letters: Sequence[PrintLetter] = (), recipients: Sequence[PrintLetter] = ()
+) -> str:
+    """One small page per signature (letters) or per address (recipients); the assembler draws each into its
+    letter's empty slot."""
+    return get_template("printing/pdf/overlays.html").render(
+        {"language": language, "paper": paper, "letters": letters, "recipients": recipients}
+    )

@@ -24,12 +24,13 @@ class ChunkRenderError(RuntimeError):
 @dataclass(frozen=True)
 class RenderedChunk:
     pdf_path: str
-    layout: list[dict]  # per page: {"letter": data-letter of its first letter, "slot": [x, y, w, h] or None}
+    # per page: {"letter": data-letter of its first letter, "slot": [x, y, w, h] or None, "recipient": [x, y] or None}
+    layout: list[dict]
 
 
 def chunks_render(
     *,
-    chunks: Iterable[tuple[str, str]],
+    chunks: Iterable[tuple[str | list[str], str]],
     folder: Path,
     static_roots: list[str],
     workers: int,
@@ -37,12 +38,12 @@ def chunks_render(
     on_chunk_done: Callable[[int, int], None] | None = None,
     tagged: bool = False,
 ) -> list[RenderedChunk]:
-    """Render each chunk (HTML, stylesheet path) into folder. on_chunk_done(index, pages) runs in the
-    calling thread as chunks finish."""
+    """Render each chunk (an HTML document or a list of them laid out apart, stylesheet path) into folder.
+    on_chunk_done(index, pages) runs in the calling thread as chunks finish."""
     chunk_files: list[tuple[int, str, str, str]] = []
     for index, (html, stylesheet) in enumerate(chunks):
-        html_path = folder / f"{name}-{index:05d}.html"
-        html_path.write_text(html, encoding="utf-8")
+        html_path = folder / f"{name}-{index:05d}.json"
+        html_path.write_text(json.dumps(html), encoding="utf-8")
         chunk_files.append((index, str(html_path), str(stylesheet), str(folder / f"{name}-{index:05d}.pdf")))
     if not chunk_files:
         return []
