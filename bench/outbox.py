@@ -6,7 +6,8 @@ tests/integration, served by a process of its own. Each run makes a fresh submis
 through the project's services (submission_create, then submission_confirm, which queues the letters on commit)
 and is timed from the confirmation until every letter is sent.
 The baseline, the best simple way to send the same mail: WORKER_CONCURRENCY threads, each with a requests.Session,
-POSTing LETTERS messages of the same JSON (one the outbox sent in this run) to the same stub.
+POSTing LETTERS messages of the same JSON (one the outbox sent in this run) to the same stub. The stub keeps
+connections open (HTTP/1.1, as Postmark does) and each run reports how many it was opened.
 Runs alternate, REPEATS of each; the stub's counters are reset before every run.
 The last line is: dispatch_ratio=X (baseline median time over outbox median time; higher is better, target >= 0.5)
 """
@@ -32,18 +33,38 @@ WORKER_CONCURRENCY = 2
 
 
 def stub_serve() -> None:
-    """The stub's own process: prints its URL, then answers commands on stdin (reset, count, sample)."""
-    from tests.integration.fake_postmark import FakePostmark
+    """The stub's own process: prints its URL, then answers commands on stdin (reset, count, connections, sample).
 
-    fake = FakePostmark().start()
+    It keeps connections open between requests (HTTP/1.1), as Postmark's API does, and counts the TCP connections
+    it was opened since the last reset."""
+    from tests.integration.fake_postmark import FakePostmark, PostmarkHandler
+
+    opened = [0]
+
+    class KeepAliveHandler(PostmarkHandler):
+        protocol_version = "HTTP/1.1"
+        # Headers and body leave in two writes: with Nagle's algorithm the body would wait for the client's
+        # delayed ACK (~40 ms) on a kept-alive connection, which no real API server makes its clients wait.
+        disable_nagle_algorithm = True
+
+        def setup(self) -> None:
+            super().setup()
+            opened[0] += 1
+
+    fake = FakePostmark()
+    fake.server.RequestHandlerClass = KeepAliveHandler
+    fake.start()
     print(fake.url, flush=True)
     for command in sys.stdin:
         command = command.strip()
         if command == "reset":
             fake.reset()
+            opened[0] = 0
             print("ok", flush=True)
         elif command == "count":
             print(len(fake.letter_refs()), flush=True)
+        elif command == "connections":
+            print(opened[0], flush=True)
         elif command == "sample":
             with fake.lock:
                 letters = [message for message in fake.accepted if "letter_ref" in message["Metadata"]]
@@ -217,7 +238,8 @@ def main() -> None:
                 if sent != LETTERS:
                     raise SystemExit(f"{way}: the stub accepted {sent} letters, not {LETTERS}")
                 times[way].append(elapsed)
-                print(f"  run {repeat + 1}: {way} {elapsed:.2f} s", file=sys.stderr)
+                connections = stub.ask("connections")
+                print(f"  run {repeat + 1}: {way} {elapsed:.2f} s, {connections} connections", file=sys.stderr)
     finally:
         if worker is not None:
             os.killpg(worker.pid, 15)

@@ -11,8 +11,23 @@ from django.conf import settings
 
 from anymail.exceptions import AnymailRequestsAPIError
 from celery import Task, shared_task
+from celery.signals import worker_process_init, worker_process_shutdown
+
+from common.mail import mail_connections_close, mail_connections_forget
 
 logger = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def _mail_connections_fresh(**kwargs: object) -> None:
+    """A new pool process starts without the parent's ESP connections (their sockets are the parent's)."""
+    mail_connections_forget()
+
+
+@worker_process_shutdown.connect
+def _mail_connections_closed(**kwargs: object) -> None:
+    """A pool process that stops closes its ESP connection rather than leaving it to time out."""
+    mail_connections_close()
 
 
 def retry_countdown(retries: int) -> int:

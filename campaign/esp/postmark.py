@@ -4,6 +4,8 @@ from django.conf import settings
 
 import requests
 
+from common.mail import mail_connection_drop, mail_http_session
+
 from .base import LETTER_REF_METADATA, AnymailAdapter, EspLookupError
 
 # Postmark's bounce types that say "not now" rather than "never": https://postmarkapp.com/developer/api/bounce-api
@@ -20,7 +22,7 @@ class PostmarkAdapter(AnymailAdapter):
     def accepted_message_id(self, *, letter_ref: str) -> str | None:
         api_url = settings.ANYMAIL.get("POSTMARK_API_URL", "https://api.postmarkapp.com/")
         try:
-            response = requests.get(
+            response = (mail_http_session() or requests).get(
                 api_url.rstrip("/") + "/messages/outbound",
                 params={"count": 1, "offset": 0, f"metadata_{LETTER_REF_METADATA}": letter_ref},
                 headers={
@@ -33,4 +35,5 @@ class PostmarkAdapter(AnymailAdapter):
             messages = response.json().get("Messages") or []
             return str(messages[0]["MessageID"]) if messages else None
         except (requests.RequestException, ValueError, KeyError, TypeError, AttributeError) as error:
+            mail_connection_drop()  # the next request starts on a fresh connection
             raise EspLookupError(f"Could not ask the ESP whether the letter was sent: {error}") from error
