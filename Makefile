@@ -82,11 +82,14 @@ mutate: $(VENV)/.mutate-installed compile-messages
 	$(VENV)/bin/mutmut results
 	$(VENV)/bin/mutmut results --all true | awk -F': ' '$(MUTATION_SCORE)' | sort
 
-# bench/outbox.py needs redis-server, one of the test packages.
+# bench/outbox.py needs redis-server, one of the test packages; bench/load.py also PostgreSQL, wrk and nginx.
 bench: system-packages-test $(VENV)/.installed
 	$(PY) bench/pdf_batch.py
 	$(PY) bench/import.py
 	$(PY) bench/outbox.py
+	command -v wrk >/dev/null && test -x /usr/sbin/nginx || \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y --no-install-recommends wrk nginx
+	$(PY) bench/load.py
 
 messages: $(VENV)/.installed
 	$(DEV) $(PY) manage.py makemessages --all --ignore=.venv --ignore=var --ignore=tests --ignore=bench
