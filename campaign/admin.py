@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.files.base import ContentFile
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -12,6 +14,7 @@ from django.utils.translation import ngettext
 from common.admin import ReadOnlyAdmin
 from embassies.admin.scoped import CountryScopedAdmin
 
+from .identity import IMAGE_MAX_UPLOAD_BYTES, ImageRefused, image_reencode
 from .models import Campaign, CampaignTranslation, ContactEvent, Letter, LetterTemplate
 from .rendering import PLACEHOLDERS, letter_demands_count
 from .selectors import letter_template_demands_mismatch
@@ -56,8 +59,29 @@ class CampaignTranslationInline(admin.StackedInline):
     verbose_name_plural = _("the campaign in other languages (title, law or cause, summary)")
 
 
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        exclude: list[str] = []
+        # Not <input type=color>: it cannot be empty, and empty means the site's own colour.
+        widgets = {"accent_colour": forms.TextInput(attrs={"placeholder": "#1f4e79", "size": 8})}
+
+    def clean_image(self) -> Any:
+        upload = self.cleaned_data.get("image")
+        # An unchanged or cleared image is not an upload: nothing to check.
+        if not upload or not hasattr(upload, "content_type"):
+            return upload
+        try:
+            # One byte over the limit is enough to refuse an oversized upload without reading all of it.
+            image = image_reencode(data=upload.read(IMAGE_MAX_UPLOAD_BYTES + 1))
+        except ImageRefused as refused:
+            raise forms.ValidationError(refused.args[0], code="image_refused") from None
+        return ContentFile(image.content, name=image.name)
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
     list_display = ["title", "slug", "sending_country", "is_open", "starts_on", "ends_on"]
     list_filter = ["is_open", "sending_country"]
     prepopulated_fields = {"slug": ["title"]}
