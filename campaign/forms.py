@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from common.abuse import AbuseGuardFormMixin
 from common.converters import database_id_parse
 from common.text import text_line_clean, text_paragraph_clean
+from embassies.links import web_url
 from embassies.models import Office, OfficeKind
 
 from .models import Campaign, LetterTemplate
@@ -24,7 +25,8 @@ CHANNEL_EMAIL = "email"
 CHANNEL_MAILTO = "mailto"
 CHANNEL_PRINT = "print"
 CHANNEL_PREVIEW = "preview"
-CHANNELS = {CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PRINT, CHANNEL_PREVIEW}
+CHANNEL_CONTACT_FORM = "contact_form"
+CHANNELS = {CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PRINT, CHANNEL_PREVIEW, CHANNEL_CONTACT_FORM}
 
 NAME_MAX = 100
 CITY_MAX = 100
@@ -32,6 +34,10 @@ PERSONAL_PARAGRAPH_MAX = 2000
 # What a change of letter language keeps of the supporter's input.
 SWITCH_KEPT_FIELDS = ("language", "name", "city", "email", "personal_paragraph")
 MAX_OFFICES = 50
+# A shared link's office ids reach the form under this key; only its first characters are read, as a person's
+# link names a few offices, not thousands.
+PREFILL_OFFICES = "prefill_offices"
+PREFILL_QUERY_MAX = 1000
 
 LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -104,6 +110,17 @@ class OfficeChoiceField(forms.ModelMultipleChoiceField):
                 )
         wanted = {str(raw) for raw in value}
         return [office for office in self.loaded_offices if str(office.pk) in wanted]
+
+
+def letter_prefill_initial(*, query: Mapping[str, str]) -> dict[str, Any]:
+    """The form's starting values from a shared link: ?offices=12,15 ticks those offices and ?letter=uk chooses the
+    letter's language (?language= is the older name). The form ignores ids and languages it does not offer."""
+    raw_ids = str(query.get("offices") or "")[:PREFILL_QUERY_MAX].split(",")[:MAX_OFFICES]
+    office_ids = [office_id for office_id in map(database_id_parse, (value.strip() for value in raw_ids)) if office_id]
+    initial: dict[str, Any] = {"language": str(query.get("letter") or query.get("language") or "")}
+    if office_ids:
+        initial[PREFILL_OFFICES] = office_ids
+    return initial
 
 
 def language_label(code: str) -> str:
@@ -198,6 +215,10 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
         self.abuse_guard_fields_add(proof_of_work=channel == CHANNEL_EMAIL)
 
     def _initial_fill(self) -> None:
+        asked = set(self.initial.pop(PREFILL_OFFICES, None) or ())
+        prefilled = [office.pk for office in self.office_list if office.pk in asked]
+        if prefilled:
+            self.initial["offices"] = prefilled
         # Pre-checked: embassy and consulates the campaign can email. Honorary consulates are optional, and
         # unverified offices would make "Send by email" fail; supporters tick them for print or mailto.
         self.initial.setdefault(
@@ -281,6 +302,8 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
                 )
         if self.channel == CHANNEL_MAILTO and not any(office.email for office in offices):
             raise ValidationError(_("None of these offices has an email address."), code="no_email")
+        if self.channel == CHANNEL_CONTACT_FORM and not any(web_url(office.contact_form_url) for office in offices):
+            raise ValidationError(_("None of these offices has a contact form."), code="no_contact_form")
         return offices
 
     def clean_name(self) -> str:

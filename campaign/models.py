@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django_countries.fields import CountryField
 
 from embassies.models import Office
 
+from .identity import HEX_COLOUR, IMAGE_FOLDER, accent_text_colour, image_inline
 from .letter_language import salutation_languages
 from .rendering import template_placeholders_validate
 
@@ -67,6 +69,26 @@ class Campaign(models.Model):
         default="en",
         help_text=_("The language the title, summary and letter were written in; translations are checked against it."),
     )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(HEX_COLOUR, _("Write the colour as # and six hex digits, for example #1f4e79."))],
+        help_text=_(
+            "Buttons and the campaign's band take this colour. Their text turns white or black, whichever reads "
+            "better. Leave empty for the site's colour."
+        ),
+    )
+    image = models.FileField(
+        _("image"),
+        upload_to=IMAGE_FOLDER,
+        blank=True,
+        max_length=200,
+        help_text=_(
+            "Shown on the campaign page, described by the campaign's title. PNG or JPEG, at most 5 MB; it is "
+            "scaled down and its metadata (camera, location) removed."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -89,6 +111,15 @@ class Campaign(models.Model):
         if getattr(self, "localised_to", None):
             raise RuntimeError("A campaign localised for reading must not be saved: it would overwrite the source.")
         super().save(*args, **kwargs)
+
+    @property
+    def accent_text_colour(self) -> str:
+        """Empty unless the accent is a well-formed colour: pages put both into CSS, so nothing else may pass."""
+        return accent_text_colour(self.accent_colour) if HEX_COLOUR.match(self.accent_colour or "") else ""
+
+    @property
+    def image_inline(self) -> str:
+        return image_inline(name=self.image.name) if self.image else ""
 
     def clean(self) -> None:
         if self.slug in RESERVED_CAMPAIGN_SLUGS:
@@ -298,6 +329,7 @@ class ContactChannel(models.TextChoices):
     MAILTO = "mailto", _("Sent from own mail app")
     CALL = "call", _("Phone call")
     FAX = "fax", _("Fax")
+    CONTACT_FORM = "contact_form", _("Sent through their contact form")
 
 
 # What counts as contacting an office. A downloaded PDF is only intent, until the supporter says it was posted;
@@ -308,6 +340,7 @@ CONTACT_CHANNELS: list[str] = [
     ContactChannel.MAILTO,
     ContactChannel.CALL,
     ContactChannel.FAX,
+    ContactChannel.CONTACT_FORM,
 ]
 INTENT_CHANNELS: list[str] = [ContactChannel.PDF]
 

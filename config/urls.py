@@ -21,6 +21,7 @@ urlpatterns = [
     ),  # the same larger limit and raw triage as Postmark's
     path("webhooks/anymail/", include("anymail.urls")),
     path("", include((short_urlpatterns, "shortlinks"))),
+    path("api/", include("sharing.api_urls")),  # read-only JSON for other sites: versioned, no language
 ]
 
 # Every page a person reads starts with its language (/pl/…), so a shared link opens in the sharer's language;
@@ -30,6 +31,9 @@ urlpatterns += i18n_patterns(
     path("print/", include("printing.urls")),
     path("progress/", include("tracking.urls")),
     path("posters/", include("posters.urls")),
+    path("", include("sharing.urls")),
+    path("events/", include("events.urls")),
+    path("corrections/", include("corrections.urls")),
     path("", include("campaign.urls")),
 )
 

@@ -1,17 +1,20 @@
 """The directory: diplomatic offices of a sending state in a host country."""
 
+import zoneinfo
 from collections.abc import Collection
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from django_countries.fields import CountryField
 
 from .phones import phone_format
+from .time_zones import time_zone_for_country, time_zone_validate
 from .validation import emails_split, languages_normalise, numbers_normalise
 
 
@@ -119,6 +122,13 @@ class Office(models.Model):
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     verified_by = models.CharField(_("verified by"), max_length=150, blank=True)
     active = models.BooleanField(_("active"), default=True, help_text=_("Closed offices stay for history."))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[time_zone_validate],
+        help_text=_("Events at this office are planned in this zone, e.g. Europe/Prague. Empty: the host country's."),
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -152,6 +162,12 @@ class Office(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Filled on every path (admin, import, factories), so an office always has a zone to plan events in.
+        if not self.time_zone and self.host_country:
+            self.time_zone = time_zone_for_country(country_code=str(self.host_country))
+        super().save(*args, **kwargs)
+
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         # A blank title means the usual one for the kind; fill it before "cannot be blank" is checked.
         if self.kind and not self.head_title:
@@ -184,6 +200,13 @@ class Office(models.Model):
             errors["host_country"] = [_("An office abroad: the host country cannot be the sending state.")]
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or time_zone_for_country(country_code=str(self.host_country)))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
 
     @property
     def is_verified(self) -> bool:
@@ -240,6 +263,31 @@ class Office(models.Model):
         return phone_format(self.fax, national=True)
 
 
+class OfficeHours(models.Model):
+    """One span of a weekday during which an office answers its phone, in the office's own time zone."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="hours", verbose_name=_("office"))
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=sorted(WEEKDAYS.items()))
+    opens = models.TimeField(_("opens"), help_text=_("Local time at the office."))
+    closes = models.TimeField(_("closes"), help_text=_("Local time at the office."))
+
+    class Meta:
+        verbose_name = _("opening time")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="office_hours_weekday_known"),
+            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")), name="office_hours_close_after_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{WEEKDAYS.get(self.weekday, self.weekday)} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens is not None and self.closes is not None and self.closes <= self.opens:
+            raise ValidationError({"closes": _("The closing time must be after the opening time.")})
+
+
 class OrganiserScope(models.Model):
     """The host countries whose offices one organiser sees and edits. Superusers need none."""
 
@@ -258,3 +306,54 @@ class OrganiserScope(models.Model):
     @property
     def country_codes(self) -> list[str]:
         return [str(country.code) for country in self.host_countries]
+
+
+class ImportJobStatus(models.TextChoices):
+    WAITING = "waiting", _("being checked")
+    CHECKED = "checked", _("checked, waiting for your confirmation")
+    REFUSED = "refused", _("not imported: some rows have errors")
+    CONFIRMED = "confirmed", _("being imported")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("not imported: the import stopped with errors")
+    DISCARDED = "discarded", _("discarded")
+
+
+class OfficeImportJob(models.Model):
+    """A large directory file, imported by a worker: checked first, applied once its organiser confirms.
+
+    The file is kept only until the job ends; what stays is who imported what kind of file, the counts and the
+    rejected lines with their reasons.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="office_import_jobs", verbose_name=_("user")
+    )
+    file = models.FileField(_("file"), upload_to="office-imports/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=20)  # django-import-export's format title, e.g. "csv"
+    sending_state = CountryField(_("sending state"), blank=True)
+    language = models.CharField(_("language"), max_length=10)  # the organiser's: rejected rows are explained in it
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.WAITING
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    totals = models.JSONField(_("totals"), default=dict, blank=True)  # new, update, skip, invalid, error
+    changes = models.JSONField(_("changes"), default=list, blank=True)  # the first changed rows, for the preview
+    errors = models.JSONField(_("errors"), default=list, blank=True)  # [{"line": 3, "messages": [...]}]
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("office import")
+        verbose_name_plural = _("office imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {ImportJobStatus.WAITING, ImportJobStatus.CONFIRMED}

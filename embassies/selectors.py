@@ -10,7 +10,7 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django_countries import countries
 from django_countries.fields import Country
 
-from .models import Office, OfficeKind, OrganiserScope
+from .models import Office, OfficeImportJob, OfficeKind, OrganiserScope
 
 # The order supporters read a country's offices in: embassy first, honorary consulates last.
 KIND_RANK = [
@@ -49,6 +49,11 @@ def office_list_for_country(*, host_country: str, sending_country: str | None = 
     if sending_country:
         offices = offices.filter(sending_country=sending_country.upper())
     return offices.order_by(KIND_ORDER, "city", "name", "pk")
+
+
+def office_list_for_directory(*, host_country: str, sending_country: str | None = None) -> QuerySet[Office]:
+    """A country's offices as the directory shows them, with their opening hours in one more query."""
+    return office_list_for_country(host_country=host_country, sending_country=sending_country).prefetch_related("hours")
 
 
 def office_list_public(*, host_country: str | None = None) -> QuerySet[Office]:
@@ -109,3 +114,9 @@ def organiser_emails_for_country(*, host_country: str) -> list[str]:
     return sorted(
         {scope.user.email for scope in scopes.select_related("user") if host_country.upper() in scope.country_codes}
     )
+
+
+def office_import_jobs_visible(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[OfficeImportJob]:
+    """An organiser's own import jobs; a superuser's view of everyone's."""
+    jobs = OfficeImportJob.objects.all()
+    return jobs if user.is_superuser else jobs.filter(user_id=user.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from django_countries.fields import Country
 
+from common.caching import public_cacheable
 from common.http import public_page
 
 from .directory_csv import offices_csv_write
@@ -17,7 +18,7 @@ from .models import Office
 from .selectors import (
     country_code_known,
     country_office_counts,
-    office_list_for_country,
+    office_list_for_directory,
     office_list_public,
     sending_countries_present,
 )
@@ -40,6 +41,7 @@ def host_country_or_404(cc: str) -> Country:
 
 
 @public_page
+@public_cacheable
 @require_GET
 def country_list(request: HttpRequest) -> HttpResponse:
     sending = sending_filter(request)
@@ -55,11 +57,12 @@ def country_list(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
+@public_cacheable
 @require_GET
 def country_detail(request: HttpRequest, cc: str) -> HttpResponse:
     country = host_country_or_404(cc)
     sending = sending_filter(request)
-    offices = list(office_list_for_country(host_country=country.code, sending_country=sending))
+    offices = list(office_list_for_directory(host_country=country.code, sending_country=sending))
     return render(
         request,
         "embassies/country_detail.html",

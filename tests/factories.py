@@ -1,5 +1,6 @@
 """Shared factories and form-data helpers. Add yours at the end; do not rewrite others'."""
 
+import datetime
 import time
 
 from django.core import signing
@@ -94,3 +95,43 @@ class LetterFactory(factory.django.DjangoModelFactory):
 def started_long_ago() -> str:
     """A letter form's signed start time from a minute ago: filled in at a person's pace."""
     return signing.dumps(time.time() - 60, salt=FILL_TIME_SALT)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An approved event at a verified office, two days from now, two hours long."""
+
+    class Meta:
+        model = "events.Event"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    office = factory.SubFactory(VerifiedOfficeFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=2))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=2))
+    meeting_point = "On the pavement opposite the main gate"
+    description = "Bring a sign. We read the letter aloud at noon."
+    organiser_contact = "organiser-contact@example.net"
+    status = "approved"
+
+
+class OfficeReportFactory(factory.django.DjangoModelFactory):
+    """An open report that an office's phone number is wrong, with a valid Czech number proposed."""
+
+    class Meta:
+        model = "corrections.OfficeReport"
+
+    office = factory.SubFactory(VerifiedOfficeFactory)
+    kind = "phone_wrong"
+    details = "The embassy's website lists another number."
+    proposed_phone = "+420 222 333 444"
+
+
+class OfficeHoursFactory(factory.django.DjangoModelFactory):
+    """Monday 09:00–12:00 at a verified office, in the office's local time."""
+
+    class Meta:
+        model = "embassies.OfficeHours"
+
+    office = factory.SubFactory(VerifiedOfficeFactory)
+    weekday = 0
+    opens = datetime.time(9, 0)
+    closes = datetime.time(12, 0)

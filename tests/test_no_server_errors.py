@@ -6,21 +6,14 @@ import json
 from django.test import Client
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.factories import VerifiedOfficeFactory, started_long_ago
+from tests.fuzzing import FUZZ, TEXT
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    derandomize=True,
-)
-# What a browser or a hostile client can send: any character except lone surrogates, which no encoding carries.
-TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=200)
 IDS = st.one_of(TEXT, st.integers(min_value=-(2**70), max_value=2**70).map(str))
 LANGUAGES = ["en", "cs", "uk", "de", "fr"]
 ACTIONS = st.sampled_from(["preview", "email", "mailto", "language", "print", "", "x"])

@@ -29,18 +29,22 @@ from campaign.models import (
     LetterTemplate,
 )
 from common.permissions import ORGANISERS_GROUP
+from corrections.models import OfficeReport
 from embassies.admin.scoped import CountryScopedAdmin
-from embassies.models import Office
+from embassies.models import ImportJobStatus, Office, OfficeImportJob
 from embassies.services import organiser_scope_set
+from events.models import Event, EventStatus
 from posters.models import PosterUpload
 from printing.models import Batch, BatchStatus, Group, Signer, SignerMode
+from sharing.models import EmbedOrigin
 from tests.factories import LetterFactory, SubmissionFactory, VerifiedOfficeFactory
 from tracking.models import CallScript, Reply, ReplyAttachment, ReplyState, SurveyAnswer
 
 pytestmark = pytest.mark.django_db
 
-# Shared by every country on purpose: a campaign and its texts are written once for all offices.
-SHARED_BY_DESIGN = {Campaign, LetterTemplate, CallScript, CampaignTranslation, PosterUpload}
+# Shared by every country on purpose: a campaign, its texts and the sites that may embed its counter are set once
+# for all offices.
+SHARED_BY_DESIGN = {Campaign, LetterTemplate, CallScript, CampaignTranslation, EmbedOrigin, PosterUpload}
 REFUSED = {403, 404}
 
 
@@ -84,8 +88,23 @@ def records_in(*, country: str, office_phone: str, campaign: Campaign, group_nam
     answer = SurveyAnswer.objects.create(
         campaign=campaign, office=office, got_reply=True, answered_on=datetime.date(2026, 11, 1)
     )
+    proposed_event = Event.objects.create(
+        campaign=campaign,
+        office=office,
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        ends_at=timezone.now() + datetime.timedelta(days=3, hours=2),
+        meeting_point=f"Gate of the office in {country}",
+        description="A proposal waiting for review",
+        organiser_contact=f"proposer@{country.lower()}.example",
+        status=EventStatus.PROPOSED,
+    )
+    report = OfficeReport.objects.create(
+        office=office, kind="phone_wrong", details=f"Wrong number in {country}", proposed_phone=office_phone
+    )
     return {
         Office: office,
+        OfficeReport: report,
+        Event: proposed_event,
         Letter: letter,
         ContactEvent: event,
         Group: group,
@@ -104,6 +123,14 @@ def world(campaign):
     organiser.groups.add(AuthGroup.objects.get(name=ORGANISERS_GROUP))
     organiser_scope_set(user=organiser, host_countries=["CZ"])
     czech[Group].members.add(organiser)
+    # Import jobs belong to their organiser, not to a country: the foreign one is a Polish organiser's.
+    polish_organiser = User.objects.create_user("organiser-pl", password="x", is_staff=True)
+    polish_organiser.groups.add(AuthGroup.objects.get(name=ORGANISERS_GROUP))
+    organiser_scope_set(user=polish_organiser, host_countries=["PL"])
+    for records, owner in ((czech, organiser), (polish, polish_organiser)):
+        records[OfficeImportJob] = OfficeImportJob.objects.create(
+            user=owner, original_name="offices.csv", file_format="csv", language="en", status=ImportJobStatus.CHECKED
+        )
     return {"own": czech, "foreign": polish, "organiser": organiser}
 
 
@@ -147,7 +174,9 @@ def test_every_admin_organisers_can_open_is_scoped_and_refuses_foreign_records(o
             organiser_client.post(changelist, {"action": action, ACTION_CHECKBOX_NAME: [foreign.pk], "apply": "1"})
         assert model_to_dict(model._default_manager.get(pk=foreign.pk)) == before, model
         checked.append(model)
-    assert {Office, Letter, ContactEvent, Group, Batch, Reply, SurveyAnswer} <= set(checked)
+    assert {Office, Letter, ContactEvent, Group, Batch, Reply, SurveyAnswer, OfficeImportJob, OfficeReport} <= set(
+        checked
+    )
 
 
 def test_related_choices_and_exports_stay_inside_the_scope(organiser_client, world):
@@ -177,11 +206,19 @@ PUBLIC_OR_TOKEN = {
     "embassies:country_csv",
     "campaign:campaign_list", "campaign:forget_request", "campaign:privacy", "campaign:campaign_detail",
     "campaign:check_inbox", "campaign:submission_confirm", "campaign:letter_status", "campaign:submission_forget",
-    "campaign:letter_form", "tracking:survey_answer", "tracking:progress", "tracking:progress_country", "tracking:office",
+    "campaign:letter_form", "campaign:campaign_theme", "tracking:survey_answer", "tracking:progress", "tracking:progress_country", "tracking:office",
     "tracking:office_report",
     "printing:supporter_pdf", "printing:supporter_posted", "printing:login", "printing:batch_list", "printing:batch_new",
     "tracking:dashboard", "tracking:dashboard_csv", "set_language",
     "posters:poster_list", "posters:poster_pdf", "posters:poster_upload", "shortlinks:short_link",
+    # Events: public pages show approved events only; proposing needs no login and reaches no organiser data.
+    "events:event_list", "events:country_events", "events:event_propose", "events:event_proposed",
+    "events:event_detail", "events:event_ics", "events:event_rsvp", "events:event_photo", "events:country_ics",
+    "events:campaign_ics",
+    # Corrections: anyone may report a problem with an active office; the reports reach organisers in the admin only.
+    "corrections:office_report", "corrections:office_report_sent",
+    "sharing:embed", "sharing:og_image", "sharing:mastodon_share",
+    "sharing_api:campaign", "sharing_api:country", "sharing_api:not_found",
 }  # fmt: skip
 
 

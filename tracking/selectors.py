@@ -5,6 +5,7 @@ queries stays the same however many letters or offices there are.
 """
 
 import datetime
+import functools
 import itertools
 from dataclasses import dataclass, field
 
@@ -16,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from campaign.models import CONTACT_CHANNELS, Campaign, ContactChannel, ContactEvent, Letter
+from embassies.hours import OfficeHoursStatus, OpeningSpan, office_hours_status
 from embassies.models import Office, OfficeKind
 from embassies.selectors import records_in_country_scope
+from embassies.time_zones import time_zone_for_country
 
 from .models import COUNTED_REPLY_STATES, CallScript, Reply, ReplyAttachment, SurveyAnswer
 
@@ -41,8 +44,20 @@ class OfficeProgress:
     has_replied: bool = False
     survey_yes: int = 0
     survey_total: int = 0
+    # Kept with the cached figures, so pages list offices' hours without a query; open or not is worked out per view.
+    time_zone: str = ""
+    hours: tuple[OpeningSpan, ...] = ()
 
     @property
+    def hours_now(self) -> OfficeHoursStatus:
+        return office_hours_status(
+            hours=self.hours,
+            time_zone=self.time_zone or time_zone_for_country(country_code=self.host_country),
+            moment=timezone.now(),
+        )
+
+    # Cached: the figures are complete before a page reads them, and a large progress page asks thousands of times.
+    @functools.cached_property
     def contacts(self) -> int:
         return sum(self.counts[channel] for channel in CONTACT_CHANNELS)
 
@@ -61,7 +76,7 @@ class CountryProgress:
     offices: list[OfficeProgress]
     counts: dict[str, int]
 
-    @property
+    @functools.cached_property
     def offices_reached(self) -> int:
         return sum(1 for office in self.offices if office.contacted)
 
@@ -69,7 +84,7 @@ class CountryProgress:
     def offices_uncontacted(self) -> int:
         return len(self.offices) - self.offices_reached
 
-    @property
+    @functools.cached_property
     def uncontacted(self) -> list[OfficeProgress]:
         return [office for office in self.offices if not office.contacted]
 
@@ -128,18 +143,31 @@ def _window(*, prefix: str, since: datetime.date | None, until: datetime.date | 
 
 
 def progress_compute(*, campaign: Campaign, only: ProgressFilter | None = None) -> Progress:
-    """All figures of one campaign in four queries: offices, contacts, replies, survey answers."""
+    """All figures of one campaign in four queries: offices with their hours, contacts, replies, survey answers."""
     only = only or ProgressFilter()
     started_at = timezone.now()  # what the figures are as of: a contact during the queries may or may not count
     offices_qs = Office.objects.active().filter(sending_country=campaign.sending_country)
     if only.host_countries is not None:
         offices_qs = offices_qs.filter(host_country__in=only.host_countries)
-    offices = {
-        row["id"]: OfficeProgress(
-            office_id=row["id"], name=row["name"], kind=row["kind"], city=row["city"], host_country=row["host_country"]
-        )
-        for row in offices_qs.values("id", "name", "kind", "city", "host_country")
-    }
+    offices: dict[int, OfficeProgress] = {}
+    # Joined with the opening hours: a row per span (or one for an office without), still one query.
+    office_rows = offices_qs.values(
+        "id", "name", "kind", "city", "host_country", "time_zone", "hours__weekday", "hours__opens", "hours__closes"
+    )
+    for row in office_rows:
+        office = offices.get(row["id"])
+        if office is None:
+            office = offices[row["id"]] = OfficeProgress(
+                office_id=row["id"],
+                name=row["name"],
+                kind=row["kind"],
+                city=row["city"],
+                host_country=row["host_country"],
+                time_zone=row["time_zone"],
+            )
+        if row["hours__weekday"] is not None:
+            span = OpeningSpan(weekday=row["hours__weekday"], opens=row["hours__opens"], closes=row["hours__closes"])
+            office.hours = (*office.hours, span)
 
     contact_rows = (
         ContactEvent.objects.filter(campaign=campaign, office__in=offices_qs)

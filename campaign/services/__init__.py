@@ -1,7 +1,7 @@
 """Writes for campaigns. Keyword-only, typed, named <noun>_<verb>; split by responsibility:
 submissions (the supporter's request and its confirmation), outbox (sending each letter), contacts (counts)."""
 
-from .contacts import contact_record, contacts_mark_once_a_day, mailto_sent_mark
+from .contacts import contact_record, contacts_mark_once_a_day
 from .forget import forget_links_request, submission_from_forget_token, submission_personal_data_forget
 from .outbox import letter_claim, letter_send, letters_requeue, letters_sweep
 from .submissions import (
@@ -21,7 +21,6 @@ __all__ = [
     "letters_requeue",
     "letters_sweep",
     "contacts_mark_once_a_day",
-    "mailto_sent_mark",
     "submission_confirm",
     "submission_create",
     "submission_from_forget_token",

@@ -57,17 +57,3 @@ def contacts_mark_once_a_day(
         contact_record(campaign=campaign, office=office, channel=channel)
         counted.append(office)
     return counted
-
-
-def mailto_sent_mark(*, campaign: Campaign, office: Office, client_ip: str, browser: str) -> bool:
-    """A supporter says they sent a letter from their own mail app. True if it was counted."""
-    return bool(
-        contacts_mark_once_a_day(
-            campaign=campaign,
-            offices=[office],
-            channel=ContactChannel.MAILTO,
-            client_ip=client_ip,
-            browser=browser,
-            per_ip_limit=settings.RATE_LIMIT_MARKS_PER_IP,
-        )
-    )

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from environs import validate
 
@@ -38,10 +39,15 @@ INSTALLED_APPS = [
     "printing",
     "tracking",
     "posters",
+    "events",
+    "sharing",
+    "corrections",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every middleware that sets a cookie: it sees the final response (common/caching.py).
+    "common.caching.PublicCacheGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "common.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -323,6 +329,14 @@ REPLY_ATTACHMENTS_MAX = env.int("REPLY_ATTACHMENTS_MAX", 5)
 REPLY_SURVEY_AFTER_DAYS = env.int("REPLY_SURVEY_AFTER_DAYS", 14)
 # Public progress page: seconds its figures are cached; "I called"/"I sent a fax" clicks per IP per hour.
 PROGRESS_CACHE_SECONDS = env.int("PROGRESS_CACHE_SECONDS", 60)
+# The public JSON API and the embedded counter (sharing): seconds browsers and proxies may keep them; and how long
+# the cache keeps a drawn social card (a changed title or summary draws a new one).
+SHARING_API_CACHE_SECONDS = env.int("SHARING_API_CACHE_SECONDS", 60)
+SHARING_OG_IMAGE_CACHE_SECONDS = env.int("SHARING_OG_IMAGE_CACHE_SECONDS", 7 * 24 * 60 * 60)
+# Public pages (home, directory, campaign, progress): seconds the proxy may keep them for anonymous visitors, and
+# how much longer it may serve the old copy while it fetches a new one (common/caching.py).
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", 60)
+PUBLIC_CACHE_STALE_SECONDS = env.int("PUBLIC_CACHE_STALE_SECONDS", 30)
 CALL_LOG_LIMIT_PER_HOUR = env.int("CALL_LOG_LIMIT_PER_HOUR", 10)
 
 # How long personal data is kept, in days.
@@ -335,12 +349,44 @@ RETENTION_SIGNERS_DAYS = env.int("RETENTION_SIGNERS_DAYS", 30)
 # Batch PDFs render in chunks of this many letters across this many worker processes.
 PRINT_BATCH_CHUNK_SIZE = env.int("PRINT_BATCH_CHUNK_SIZE", 60)
 PRINT_BATCH_WORKERS = env.int("PRINT_BATCH_WORKERS", 2)
+# Admin imports of more rows than this run in a worker, with a progress page (embassies.importing.jobs).
+OFFICE_IMPORT_BACKGROUND_ROWS = env.int("OFFICE_IMPORT_BACKGROUND_ROWS", 300)
+# Import jobs never confirmed are discarded with their file after a day; jobs a dead worker left are queued again.
+CELERY_BEAT_SCHEDULE["embassies-office-import-jobs-sweep"] = {
+    "task": "embassies.office_import_jobs_sweep",
+    "schedule": 600.0,
+}
 # Supporter PDFs cost CPU to render: at most this many per IP per RATE_LIMIT_WINDOW_SECONDS.
 RATE_LIMIT_PDFS_PER_IP = env.int("RATE_LIMIT_PDFS_PER_IP", 20)
 CELERY_BEAT_SCHEDULE["printing-signers-expire"] = {"task": "printing.batches_personal_data_expire", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["printing-batches-generation-sweep"] = {
     "task": "printing.batches_generation_sweep",
     "schedule": 300.0,
+}
+
+# Events in front of offices (events app). Proposals and "I'll come" per IP per RATE_LIMIT_WINDOW_SECONDS;
+# an organiser's contact for an event is erased this many days after it ends.
+RATE_LIMIT_EVENT_PROPOSALS_PER_IP = env.int("RATE_LIMIT_EVENT_PROPOSALS_PER_IP", 5)
+RATE_LIMIT_EVENT_RSVPS_PER_IP = env.int("RATE_LIMIT_EVENT_RSVPS_PER_IP", 30)
+RETENTION_EVENT_CONTACT_DAYS = env.int("RETENTION_EVENT_CONTACT_DAYS", RETENTION_SUPPORTER_DAYS)
+# Photos of past events: uploads up to this size, re-encoded to at most this many pixels on the longer side.
+EVENT_PHOTO_MAX_BYTES = env.int("EVENT_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+EVENT_PHOTO_MAX_SIDE = env.int("EVENT_PHOTO_MAX_SIDE", 2000)
+CELERY_BEAT_SCHEDULE["events-contact-purge"] = {"task": "events.event_contacts_purge", "schedule": 6 * 3600.0}
+
+# Problem reports on offices (corrections app): reports per IP per RATE_LIMIT_WINDOW_SECONDS; a reporter's email is
+# erased this many days after the report is resolved, and never kept longer than the MAX days.
+RATE_LIMIT_OFFICE_REPORTS_PER_IP = env.int("RATE_LIMIT_OFFICE_REPORTS_PER_IP", 5)
+RETENTION_REPORT_CONTACT_DAYS = env.int("RETENTION_REPORT_CONTACT_DAYS", 14)
+RETENTION_REPORT_CONTACT_MAX_DAYS = env.int("RETENTION_REPORT_CONTACT_MAX_DAYS", 60)
+CELERY_BEAT_SCHEDULE["corrections-contacts-purge"] = {
+    "task": "corrections.report_contacts_purge",
+    "schedule": 6 * 3600.0,
+}
+# The organisers' weekly digest, Monday morning; a second run in the same ISO week sends nothing.
+CELERY_BEAT_SCHEDULE["corrections-digests-send"] = {
+    "task": "corrections.digests_send",
+    "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
 }
 
 # Development mailbox: a folder of .eml files shown at /dev/mailbox/ when DEBUG is on.

@@ -2,27 +2,70 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.forms.formsets import TOTAL_FORM_COUNT
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.dates import WEEKDAYS
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from import_export.admin import ImportExportModelAdmin
 
-from ..models import Office
+from ..hours import OpeningSpan, hours_overlapping_weekdays
+from ..models import Office, OfficeHours
 from ..selectors import organiser_country_codes
 from ..services import offices_email_flag_clear, offices_mark_verified
 from .filters import EmailFlaggedFilter, HostCountryFilter, VerifiedFilter
 from .forms import OfficeAdminForm, OfficeConfirmImportForm, OfficeImportForm
+from .import_jobs import BackgroundImportMixin
 from .resources import OfficeResource
 from .scoped import CountryScopedAdmin
 
 
+class OfficeHoursFormSet(BaseInlineFormSet):
+    def full_clean(self) -> None:
+        if self.is_bound and self.add_prefix(TOTAL_FORM_COUNT) not in self.data:
+            # Posted without the hours section (a page opened before it existed, a script editing the office's other
+            # fields): the hours stay as they are, rather than the whole office being refused.
+            self._errors = []
+            self._non_form_errors = self.error_class(error_class="nonform", renderer=self.renderer)
+            return
+        super().full_clean()
+
+    def clean(self) -> None:
+        super().clean()
+        spans = [
+            OpeningSpan(weekday=int(data["weekday"]), opens=data["opens"], closes=data["closes"])
+            for data in (getattr(form, "cleaned_data", None) or {} for form in self.forms)
+            if not data.get("DELETE") and all(data.get(key) is not None for key in ("weekday", "opens", "closes"))
+        ]
+        overlapping = hours_overlapping_weekdays(hours=spans)
+        if overlapping:
+            raise ValidationError(
+                _("The opening hours of %(days)s overlap. Change the times or join them into one row."),
+                code="hours_overlap",
+                params={"days": ", ".join(str(WEEKDAYS[weekday]) for weekday in overlapping)},
+            )
+
+
+class OfficeHoursInline(admin.TabularInline):
+    """Edited on the office's page only, so the office admin's country scope covers it."""
+
+    model = OfficeHours
+    formset = OfficeHoursFormSet
+    fields = ["weekday", "opens", "closes"]
+    extra = 1
+    verbose_name_plural = _("Opening hours (local time at the office)")
+
+
 @admin.register(Office)
-class OfficeAdmin(CountryScopedAdmin, ImportExportModelAdmin):
+class OfficeAdmin(BackgroundImportMixin, CountryScopedAdmin, ImportExportModelAdmin):
     country_scope_path = "host_country"
+    inlines = [OfficeHoursInline]
     form = OfficeAdminForm
     resource_classes = [OfficeResource]
     import_form_class = OfficeImportForm
@@ -42,7 +85,7 @@ class OfficeAdmin(CountryScopedAdmin, ImportExportModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["sending_country", "host_country", "kind", "name", "head_title", "head_address_form", "active"]}),
-        (_("Postal address"), {"fields": ["street_lines", "postcode", "city", "address_country", "consular_district"]}),
+        (_("Postal address"), {"fields": ["street_lines", "postcode", "city", "address_country", "consular_district", "time_zone"]}),
         (_("Email"), {"fields": ["email", "other_emails", "email_flagged_at", "email_flag_reason"]}),
         (_("Phone and fax"), {"fields": ["phone", "fax", "numbers_need_review", "numbers_review_note", "numbers_reviewed"]}),
         (_("Web"), {"fields": ["website", "contact_form_url", "languages"]}),
@@ -93,7 +136,7 @@ class OfficeAdmin(CountryScopedAdmin, ImportExportModelAdmin):
     def verified_badge(self, office: Office) -> str:
         if office.verified_on:
             return format_html('<span title="{}">✔ {}</span>', office.verified_by, office.verified_on.isoformat())
-        return format_html('<strong style="color:#a60">{}</strong>', _("unverified"))
+        return format_html("<strong>{}</strong>", _("unverified"))
 
     @admin.display(description=_("email flagged"), boolean=True)
     def email_flagged(self, office: Office) -> bool:

@@ -9,6 +9,8 @@ from django.template.loader import get_template
 import pytest
 
 import campaign.emails
+import corrections.emails  # noqa: F401  (declares the digest and the reporter's answer)
+import events.emails  # noqa: F401  (declares the organisers' notice of a proposal)
 import tracking.emails
 from campaign.models import LetterStatus
 from common.mail import MAIL_INTENTS, address_format, display_name_sanitise, mail_send
@@ -40,6 +42,9 @@ def test_every_email_is_an_intent_with_a_subject_and_a_plain_text_template():
         "tracking/emails/reply_forward",
         "tracking/emails/survey",
         "tracking/emails/office_email_flagged",
+        "corrections/emails/digest",
+        "corrections/emails/report_answer",
+        "events/emails/event_proposed",
     }
     for name in MAIL_INTENTS:
         get_template(f"{name}_subject.txt")

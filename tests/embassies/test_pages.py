@@ -125,7 +125,7 @@ def test_pages_use_a_constant_number_of_queries(client, django_assert_num_querie
         OfficeFactory(host_country="CZ", city=f"City {number}", fax="+420233342001", other_emails="a@example.org")
     OfficeFactory(host_country="SK", phone="+421259202810")
 
-    with django_assert_num_queries(2):  # the offices, the sending states for the filter
+    with django_assert_num_queries(3):  # the offices, their opening hours, the sending states for the filter
         response = client.get("/en/embassies/cz/")
     assert len(response.context["offices"]) == office_count
     with django_assert_num_queries(2):  # the counts, the sending states

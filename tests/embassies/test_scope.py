@@ -27,6 +27,7 @@ def test_organisers_group_may_view_add_and_change_offices_but_not_delete_or_resc
         directory_perms
         == set(apps.get_app_config("embassies").organiser_permissions)
         == {"view_office", "add_office", "change_office"}
+        | {"view_officehours", "add_officehours", "change_officehours", "delete_officehours"}
     )
     assert not group.permissions.filter(
         codename__in=["delete_office", "change_organiserscope", "add_organiserscope"]

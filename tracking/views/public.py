@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from campaign.models import INTENT_CHANNELS, Campaign, ContactChannel
 from campaign.selectors import campaign_is_open
 from common.abuse import client_ip
+from common.caching import public_cacheable
 from common.http import public_page
 from embassies.models import Office
 
@@ -42,6 +43,7 @@ def _campaign_or_404(slug: str) -> Campaign:
 
 
 @public_page
+@public_cacheable
 @require_http_methods(["GET", "HEAD"])
 def progress(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
@@ -59,6 +61,7 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public_page
+@public_cacheable
 @require_http_methods(["GET", "HEAD"])
 def progress_country(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
