@@ -42,11 +42,13 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server that scripts/with_postgres.py starts
-# (and deletes) around the run; the real-worker tests get databases of their own on it.
+# The whole suite on SQLite, then again on a throwaway PostgreSQL server that scripts/with_postgres.py starts
+# (and deletes) around the run; the real-worker tests get databases of their own on it. The second pass leaves out
+# the browser tests (-m "not browser"): they check pages, scripts and layout in Chromium, which the database does not
+# change, and running them twice would take CI near its time limit.
 test: system-packages-test $(VENV)/.dev-installed compile-messages lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/with_postgres.py $(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/with_postgres.py $(VENV)/bin/pytest -m "not browser"
 
 # Only the PostgreSQL pass; pytest arguments in ARGS, e.g. make test-postgres ARGS="-x tests/campaign".
 .PHONY: test-postgres
