@@ -42,7 +42,7 @@ def test_progress_shows_totals_countries_and_pages_of_offices(visit, site, conta
     expect(
         page.get_by_role("link", name="Nobody has written to the Honorary Consulate of Ukraine in Ostrava")
     ).to_be_visible()
-    countries = page.get_by_role("table", name="Offices by country")
+    countries = page.get_by_role("table", name="Where pressure is missing")
     # Offices, reached, not contacted yet.
     assert countries.get_by_role("row", name="Czechia").get_by_role("cell").all_inner_texts() == ["3", "2", "1"]
     assert countries.get_by_role("row", name="Slovakia").get_by_role("cell").all_inner_texts() == ["1", "1", "0"]

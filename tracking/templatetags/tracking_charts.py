@@ -38,6 +38,16 @@ def country_chart(country: CountryProgress) -> SafeString:
 
 
 @register.simple_tag
+def country_reach_bar(country: CountryProgress) -> SafeString:
+    """How much of a country's offices the campaign has reached: the map of where pressure is missing."""
+    listed = len(country.offices)
+    label = ngettext(
+        "%(reached)d of %(listed)d office reached", "%(reached)d of %(listed)d offices reached", listed
+    ) % {"reached": country.offices_reached, "listed": listed}
+    return progress_bar_svg(value=country.offices_reached, maximum=listed, label=label)
+
+
+@register.simple_tag
 def office_bar(office: OfficeProgress, most_contacts: int) -> SafeString:
     label = ngettext(
         "%(count)d contact; the most-contacted office has %(most)d",
