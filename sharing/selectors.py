@@ -14,6 +14,7 @@ from django_countries import countries
 from campaign.models import CONTACT_CHANNELS, Campaign
 from tracking.progress_cache import progress_for_campaign
 from tracking.selectors import CountryProgress, OfficeProgress, Progress
+from tracking.selectors import campaign_get_public as tracking_campaign_get_public
 
 from .models import EmbedOrigin
 
@@ -26,7 +27,7 @@ def campaign_get_public(*, slug: str) -> Campaign | None:
     """Any campaign, open or closed (its counts stay public), by a slug that could be one; else None."""
     if not SLUG_PATTERN.match(slug):
         return None
-    return Campaign.objects.filter(slug=slug).first()
+    return tracking_campaign_get_public(slug=slug)
 
 
 def _contacts(counts: dict[str, int]) -> int:
