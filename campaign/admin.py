@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from common.admin import ReadOnlyAdmin
 from embassies.admin.scoped import CountryScopedAdmin
 
-from .identity import IMAGE_MAX_UPLOAD_BYTES, ImageRefused, image_reencode
+from .identity import IMAGE_MAX_UPLOAD_BYTES, image_reencode
 from .models import Campaign, CampaignTranslation, ContactEvent, Letter, LetterTemplate
 from .rendering import PLACEHOLDERS, letter_demands_count
 from .selectors import letter_template_demands_mismatch
@@ -71,11 +71,8 @@ class CampaignForm(forms.ModelForm):
         # An unchanged or cleared image is not an upload: nothing to check.
         if not upload or not hasattr(upload, "content_type"):
             return upload
-        try:
-            # One byte over the limit is enough to refuse an oversized upload without reading all of it.
-            image = image_reencode(data=upload.read(IMAGE_MAX_UPLOAD_BYTES + 1))
-        except ImageRefused as refused:
-            raise forms.ValidationError(refused.args[0], code="image_refused") from None
+        # One byte over the limit is enough to refuse an oversized upload without reading all of it.
+        image = image_reencode(data=upload.read(IMAGE_MAX_UPLOAD_BYTES + 1))
         return ContentFile(image.content, name=image.name)
 
 

@@ -7,15 +7,15 @@ organiser's camera or location travels with it.
 
 import base64
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from common.images import PictureProblem, picture_reencode
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 TEXT_ON_DARK = "#ffffff"
@@ -27,7 +27,7 @@ IMAGE_MAX_SOURCE_PIXELS = 40_000_000  # a decompression bomb is refused before i
 IMAGE_MAX_SIDE = 1200  # wide enough for the page at twice the pixel density, small enough to inline
 IMAGE_MAX_STORED_BYTES = 300 * 1024
 IMAGE_FOLDER = "campaign-images"
-IMAGE_FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}
+IMAGE_FORMATS = ("PNG", "JPEG")
 IMAGE_CACHE_SECONDS = 24 * 3600
 
 
@@ -53,8 +53,19 @@ def accent_text_colour(accent: str) -> str:
     return TEXT_ON_LIGHT
 
 
-class ImageRefused(ValueError):
-    """The upload is not an image we keep; the message says why, for the organiser."""
+IMAGE_REFUSED = "image_refused"
+IMAGE_UNREADABLE = ValidationError(_("This file is not a PNG or JPEG image we can read."), code=IMAGE_REFUSED)
+IMAGE_REFUSALS = {
+    PictureProblem.TOO_LARGE: ValidationError(
+        _("The image is larger than 5 MB. Please upload a smaller one."), code=IMAGE_REFUSED
+    ),
+    PictureProblem.NOT_A_PICTURE: IMAGE_UNREADABLE,
+    PictureProblem.WRONG_FORMAT: ValidationError(_("Only PNG and JPEG images are accepted."), code=IMAGE_REFUSED),
+    PictureProblem.TOO_MANY_PIXELS: ValidationError(
+        _("The image has too many pixels. Please upload a smaller one."), code=IMAGE_REFUSED
+    ),
+    PictureProblem.DAMAGED: IMAGE_UNREADABLE,
+}
 
 
 @dataclass(frozen=True)
@@ -65,40 +76,27 @@ class ReencodedImage:
 
 
 def image_reencode(*, data: bytes) -> ReencodedImage:
-    """Only PNG or JPEG, recognised by content, not by name; scaled down, and written afresh from its pixels so no
-    EXIF, GPS, ICC or text chunk survives."""
-    if len(data) > IMAGE_MAX_UPLOAD_BYTES:
-        raise ImageRefused(_("The image is larger than 5 MB. Please upload a smaller one."))
-    try:
-        source = Image.open(io.BytesIO(data))
-        if source.format not in IMAGE_FORMATS:
-            raise ImageRefused(_("Only PNG and JPEG images are accepted."))
-        width, height = source.size
-        if width * height > IMAGE_MAX_SOURCE_PIXELS:
-            raise ImageRefused(_("The image has too many pixels. Please upload a smaller one."))
-        source.load()
-        image = ImageOps.exif_transpose(source)
-    except ImageRefused:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ImageRefused(_("This file is not a PNG or JPEG image we can read.")) from None
-    extension, content_type = IMAGE_FORMATS[source.format]
-    keeps_transparency = source.format == "PNG" and (image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info)
-    mode = "RGBA" if keeps_transparency else "RGB"
-    image = image.convert(mode)
-    image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
-    # A new image from the pixels alone: Pillow would otherwise carry .info (ICC, EXIF, text) into the output.
-    clean = Image.frombytes(mode, image.size, image.tobytes())
-    output = io.BytesIO()
-    if source.format == "JPEG":
-        clean.save(output, "JPEG", quality=82, optimize=True, progressive=True)
-    else:
-        clean.save(output, "PNG", optimize=True)
-    content = output.getvalue()
-    if len(content) > IMAGE_MAX_STORED_BYTES:
-        raise ImageRefused(_("The image is still over 300 KB after resizing. Please use a JPEG, or a simpler picture."))
-    digest = hashlib.sha256(content).hexdigest()[:24]
-    return ReencodedImage(content=content, name=f"{digest}.{extension}", content_type=content_type)
+    """Only PNG or JPEG, scaled down and re-encoded without metadata (common.images), named by its content.
+
+    Raises ValidationError with a message for the organiser."""
+    picture = picture_reencode(
+        data=data,
+        formats=IMAGE_FORMATS,
+        max_bytes=IMAGE_MAX_UPLOAD_BYTES,
+        max_pixels=IMAGE_MAX_SOURCE_PIXELS,
+        refusals=IMAGE_REFUSALS,
+        max_side=IMAGE_MAX_SIDE,
+        jpeg_quality=82,
+    )
+    if len(picture.content) > IMAGE_MAX_STORED_BYTES:
+        raise ValidationError(
+            _("The image is still over 300 KB after resizing. Please use a JPEG, or a simpler picture."),
+            code=IMAGE_REFUSED,
+        )
+    digest = hashlib.sha256(picture.content).hexdigest()[:24]
+    return ReencodedImage(
+        content=picture.content, name=f"{digest}.{picture.extension}", content_type=picture.content_type
+    )
 
 
 def image_inline(*, name: str) -> str:

@@ -20,7 +20,7 @@ from common.converters import database_id_parse
 from common.text import single_line_validate, text_line_clean, text_paragraph_clean
 from embassies.models import Office
 
-from .images import image_reencode
+from .images import image_reencode, photo_too_large
 from .models import CONTACT_MAX, DESCRIPTION_MAX, MEETING_POINT_MAX, EventPhoto
 from .services import photo_file_name
 from .validation import contact_validate, plain_text_validate
@@ -206,11 +206,7 @@ class EventPhotoForm(forms.ModelForm):
         if not isinstance(upload, UploadedFile):
             return upload  # the photo already stored, unchanged
         if upload.size is not None and upload.size > settings.EVENT_PHOTO_MAX_BYTES:
-            raise ValidationError(
-                _("This photo is too large. Please upload one under %(megabytes)s MB.")
-                % {"megabytes": max(1, settings.EVENT_PHOTO_MAX_BYTES // (1024 * 1024))},
-                code="too_large",
-            )
+            raise photo_too_large(max_bytes=settings.EVENT_PHOTO_MAX_BYTES)
         clean = image_reencode(
             data=upload.read(settings.EVENT_PHOTO_MAX_BYTES + 1),
             max_bytes=settings.EVENT_PHOTO_MAX_BYTES,

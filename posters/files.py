@@ -1,5 +1,5 @@
 """What an uploaded poster is, decided by its content, never by its name: a PDF that parses, or a picture that
-Pillow can decode, which is then re-encoded so no metadata (EXIF, GPS, comments) is served."""
+Pillow can decode, which is then re-encoded (common.images) so no metadata (EXIF, GPS, comments) is served."""
 
 import io
 from dataclasses import dataclass
@@ -9,15 +9,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+
+from common.images import PictureProblem, picture_reencode
 
 from .models import PosterFileKind
 
 POSTER_BYTES_MAX = 20 * 1024 * 1024
 # A poster at 300 dpi on A3 is about 3508 × 4961 pixels; more is a decompression bomb, not a poster.
 POSTER_PIXELS_MAX = 5000 * 7100
+POSTER_PICTURE_KINDS = {"PNG": PosterFileKind.PNG, "JPEG": PosterFileKind.JPEG}
 
 
 @dataclass(frozen=True)
@@ -28,17 +30,20 @@ class CheckedPoster:
 
 def poster_file_check(upload: UploadedFile) -> CheckedPoster:
     """The upload as it will be stored, or ValidationError saying what is wrong with it."""
-    too_large = ValidationError(
-        _("The file is larger than %(limit)s.") % {"limit": filesizeformat(POSTER_BYTES_MAX)}, code="too_large"
-    )
     if upload.size is not None and upload.size > POSTER_BYTES_MAX:
-        raise too_large
+        raise _too_large()
     data = upload.read(POSTER_BYTES_MAX + 1)
     if len(data) > POSTER_BYTES_MAX:
-        raise too_large
+        raise _too_large()
     if data.startswith(b"%PDF-"):
         return CheckedPoster(kind=PosterFileKind.PDF, content=_pdf_checked(data))
     return _picture_reencoded(data)
+
+
+def _too_large() -> ValidationError:
+    return ValidationError(
+        _("The file is larger than %(limit)s.") % {"limit": filesizeformat(POSTER_BYTES_MAX)}, code="too_large"
+    )
 
 
 def _pdf_checked(data: bytes) -> bytes:
@@ -52,20 +57,21 @@ def _pdf_checked(data: bytes) -> bytes:
 
 
 def _picture_reencoded(data: bytes) -> CheckedPoster:
-    try:
-        with Image.open(io.BytesIO(data)) as picture:
-            if picture.format not in ("PNG", "JPEG"):
-                raise ValidationError(_("Only PDF, PNG and JPEG files are accepted."), code="bad_type")
-            if picture.width * picture.height > POSTER_PIXELS_MAX:
-                raise ValidationError(_("The picture has too many pixels for a poster."), code="too_many_pixels")
-            picture.load()
-            kind = PosterFileKind.PNG if picture.format == "PNG" else PosterFileKind.JPEG
-            clean = picture.convert("RGBA" if kind == PosterFileKind.PNG else "RGB")
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(_("Only PDF, PNG and JPEG files are accepted."), code="bad_type") from error
-    output = io.BytesIO()
-    # A new image from the pixels alone: nothing of the original file's metadata comes along.
-    fresh = Image.new(clean.mode, clean.size)
-    fresh.paste(clean)
-    fresh.save(output, format="PNG" if kind == PosterFileKind.PNG else "JPEG", quality=90)
-    return CheckedPoster(kind=kind, content=output.getvalue())
+    not_accepted = ValidationError(_("Only PDF, PNG and JPEG files are accepted."), code="bad_type")
+    picture = picture_reencode(
+        data=data,
+        formats=POSTER_PICTURE_KINDS,
+        max_bytes=POSTER_BYTES_MAX,
+        max_pixels=POSTER_PIXELS_MAX,
+        refusals={
+            PictureProblem.TOO_LARGE: _too_large(),
+            PictureProblem.NOT_A_PICTURE: not_accepted,
+            PictureProblem.WRONG_FORMAT: not_accepted,
+            PictureProblem.TOO_MANY_PIXELS: ValidationError(
+                _("The picture has too many pixels for a poster."), code="too_many_pixels"
+            ),
+            PictureProblem.DAMAGED: not_accepted,
+        },
+        jpeg_quality=90,  # printed large: kept at full size and close to the original
+    )
+    return CheckedPoster(kind=POSTER_PICTURE_KINDS[picture.format], content=picture.content)
