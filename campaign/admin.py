@@ -134,11 +134,22 @@ class LetterAdmin(CountryScopedAdmin, ReadOnlyAdmin):
 
     country_scope_path = "office__host_country"
 
-    list_display = ["pk", "campaign", "office", "status", "attempts", "failure_reason", "created_at", "sent_at"]
-    list_filter = ["status", "campaign"]
+    list_display = [
+        "pk",
+        "campaign",
+        "office",
+        "channel",
+        "status",
+        "attempts",
+        "failure_reason",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "channel", "campaign"]
     fields = [
         "campaign",
         "office",
+        "channel",
         "status",
         "failure_reason",
         "attempts",

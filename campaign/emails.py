@@ -15,7 +15,7 @@ from anymail.message import AnymailMessage
 from common.mail import address_format, mail_intent
 
 from .esp import LETTER_REF_METADATA
-from .models import Campaign, Letter, ReplyCapture, Submission
+from .models import Campaign, Letter, LetterChannel, ReplyCapture, Submission
 from .rendering import RenderedLetter, letter_render
 from .selectors import campaign_localised
 from .tokens import submission_forget_token
@@ -97,7 +97,7 @@ def letter_message_id(letter: Letter) -> str:
 
 
 def confirmation_message_build(*, submission: Submission, token: str, language: str) -> AnymailMessage:
-    letters = submission.letters.select_related("office").order_by("office__kind", "office__city")
+    letters = list(submission.letters.select_related("office").order_by("office__kind", "office__city"))
     return CONFIRMATION.build(
         to=[submission.email],
         from_email=campaign_sender(submission.campaign, language=language),
@@ -106,6 +106,7 @@ def confirmation_message_build(*, submission: Submission, token: str, language: 
             "submission": submission,
             "campaign": campaign_localised(campaign=submission.campaign, language=language),
             "offices": [letter.office for letter in letters],
+            "by_fax": any(letter.channel == LetterChannel.FAX for letter in letters),
             "confirm_url": site_url_reverse(
                 "campaign:submission_confirm", args=[submission.campaign.slug, token], language=language
             ),

@@ -1,4 +1,4 @@
-"""The supporter's letter form, shared by every channel (email, mailto, print)."""
+"""The supporter's letter form, shared by every channel (email, fax, mailto, print, contact forms)."""
 
 import datetime
 import re
@@ -16,7 +16,8 @@ from common.text import text_line_clean, text_paragraph_clean
 from embassies.links import web_url
 from embassies.models import Office, OfficeKind
 
-from .models import Campaign, LetterTemplate
+from .couriers import fax_courier
+from .models import Campaign, LetterChannel, LetterTemplate
 from .rendering import RenderedLetter, letter_language_default, letter_render
 from .selectors import letter_offices_already_written, office_queryset_for_letter
 from .senders import sender_hash_for
@@ -26,7 +27,10 @@ CHANNEL_MAILTO = "mailto"
 CHANNEL_PRINT = "print"
 CHANNEL_PREVIEW = "preview"
 CHANNEL_CONTACT_FORM = "contact_form"
-CHANNELS = {CHANNEL_EMAIL, CHANNEL_MAILTO, CHANNEL_PRINT, CHANNEL_PREVIEW, CHANNEL_CONTACT_FORM}
+CHANNEL_FAX = "fax"
+CHANNELS = {CHANNEL_EMAIL, CHANNEL_FAX, CHANNEL_MAILTO, CHANNEL_PRINT, CHANNEL_PREVIEW, CHANNEL_CONTACT_FORM}
+# The channels the campaign sends for the supporter, after they confirm their address.
+OUTBOX_CHANNELS = {CHANNEL_EMAIL: LetterChannel.EMAIL, CHANNEL_FAX: LetterChannel.FAX}
 
 NAME_MAX = 100
 CITY_MAX = 100
@@ -207,12 +211,12 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
         )
         queryset = office_queryset_for_letter(campaign=campaign, host_country=self.host_country)
         self.fields["offices"].queryset = queryset
-        self.fields["email"].required = channel == CHANNEL_EMAIL
+        self.fields["email"].required = channel in OUTBOX_CHANNELS
         self.office_list = list(queryset)
         self.fields["offices"].loaded_offices = self.office_list
         if not self.is_bound:
             self._initial_fill()
-        self.abuse_guard_fields_add(proof_of_work=channel == CHANNEL_EMAIL)
+        self.abuse_guard_fields_add(proof_of_work=channel in OUTBOX_CHANNELS)
 
     def _initial_fill(self) -> None:
         asked = set(self.initial.pop(PREFILL_OFFICES, None) or ())
@@ -300,6 +304,8 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
                     code="not_emailable",
                     params={"offices": ", ".join(office.name for office in not_emailable)},
                 )
+        if self.channel == CHANNEL_FAX:
+            self._faxable_check(offices=offices)
         if self.channel == CHANNEL_MAILTO and not any(office.email for office in offices):
             raise ValidationError(_("None of these offices has an email address."), code="no_email")
         if self.channel == CHANNEL_CONTACT_FORM and not any(web_url(office.contact_form_url) for office in offices):
@@ -329,11 +335,12 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
             self._letter_language_check(language=language, offices=cleaned.get("offices") or [])
         if self.channel == CHANNEL_PRINT:
             self._postal_address_check(offices=cleaned.get("offices") or [])
-        if self.channel == CHANNEL_EMAIL and cleaned.get("email") and cleaned.get("offices"):
+        if self.channel in OUTBOX_CHANNELS and cleaned.get("email") and cleaned.get("offices"):
             already = letter_offices_already_written(
                 campaign=self.campaign,
                 sender_hash=sender_hash_for(cleaned["email"], campaign_id=self.campaign.pk),
                 offices=cleaned["offices"],
+                channel=OUTBOX_CHANNELS[self.channel],
             )
             if already:
                 self.add_error(
@@ -345,6 +352,17 @@ class LetterForm(AbuseGuardFormMixin, forms.Form):
                     ),
                 )
         return cleaned
+
+    def _faxable_check(self, *, offices: list[Office]) -> None:
+        if not fax_courier().sending_available(host_country=self.host_country):
+            raise ValidationError(_("Sending by fax is not available in this country."), code="fax_unavailable")
+        no_fax = [office.name for office in offices if not office.fax]
+        if no_fax:
+            raise ValidationError(
+                _("These offices list no fax number: %(offices)s. Untick them, or send them an email."),
+                code="no_fax",
+                params={"offices": ", ".join(no_fax)},
+            )
 
     def _postal_address_check(self, *, offices: list[Office]) -> None:
         undeliverable = [office.name for office in offices if not office.has_postal_address]

@@ -274,6 +274,13 @@ LIVE_LETTER_STATUSES = [
 ]
 
 
+class LetterChannel(models.TextChoices):
+    """How the outbox delivers a letter: by email through the ESP, or as a PDF through the country's fax gateway."""
+
+    EMAIL = "email", _("Email")
+    FAX = "fax", _("Fax")
+
+
 def reply_token_new() -> str:
     return secrets.token_urlsafe(18).lower().replace("_", "x").replace("-", "y")
 
@@ -285,6 +292,7 @@ class Letter(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="letters")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
     sender_hash = models.CharField(max_length=64)
+    channel = models.CharField(max_length=10, choices=LetterChannel.choices, default=LetterChannel.EMAIL)
     status = models.CharField(max_length=20, choices=LetterStatus.choices, default=LetterStatus.PENDING)
     failure_reason = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -311,7 +319,8 @@ class Letter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "office"], name="letter_one_per_office_per_submission"),
             models.UniqueConstraint(
-                fields=["campaign", "office", "sender_hash"],
+                # An email and a fax are two letters: the appeal asks for both.
+                fields=["campaign", "office", "sender_hash", "channel"],
                 condition=Q(status__in=LIVE_LETTER_STATUSES),
                 name="letter_never_twice_to_an_office",
             ),

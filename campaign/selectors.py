@@ -11,7 +11,15 @@ from django_countries import countries
 from embassies.models import Office
 from embassies.selectors import name_sort_key, office_list_for_country
 
-from .models import LIVE_LETTER_STATUSES, Campaign, CampaignTranslation, Letter, LetterTemplate, Submission
+from .models import (
+    LIVE_LETTER_STATUSES,
+    Campaign,
+    CampaignTranslation,
+    Letter,
+    LetterChannel,
+    LetterTemplate,
+    Submission,
+)
 from .rendering import letter_demands_count
 
 
@@ -113,12 +121,15 @@ def office_queryset_for_letter(*, campaign: Campaign, host_country: str) -> Quer
     return office_list_for_country(host_country=host_country, sending_country=str(campaign.sending_country))
 
 
-def letter_offices_already_written(*, campaign: Campaign, sender_hash: str, offices: Iterable[Office]) -> list[Office]:
-    """Offices this sender already has a live letter to in this campaign."""
+def letter_offices_already_written(
+    *, campaign: Campaign, sender_hash: str, offices: Iterable[Office], channel: str = LetterChannel.EMAIL
+) -> list[Office]:
+    """Offices this sender already has a live letter to in this campaign, sent the same way."""
     office_ids = set(
         Letter.objects.filter(
             campaign=campaign,
             sender_hash=sender_hash,
+            channel=channel,
             office__in=list(offices),
             status__in=LIVE_LETTER_STATUSES,
         ).values_list("office_id", flat=True)

@@ -20,6 +20,7 @@ urlpatterns = [
         "webhooks/anymail/postal/inbound/", PostalInboundReplyWebhookView.as_view(), name="tracking_postal_inbound"
     ),  # the same larger limit and raw triage as Postmark's
     path("webhooks/anymail/", include("anymail.urls")),
+    path("webhooks/fax/", include("faxing.urls")),
     path("", include((short_urlpatterns, "shortlinks"))),
     path("api/", include("sharing.api_urls")),  # read-only JSON for other sites: versioned, no language
 ]

@@ -34,6 +34,7 @@ from embassies.admin.scoped import CountryScopedAdmin
 from embassies.models import ImportJobStatus, Office, OfficeImportJob
 from embassies.services import organiser_scope_set
 from events.models import Event, EventStatus
+from faxing.models import FaxGateway, GatewayKind
 from posters.models import PosterUpload
 from printing.models import Batch, BatchStatus, Group, Signer, SignerMode
 from sharing.models import EmbedOrigin
@@ -101,8 +102,12 @@ def records_in(*, country: str, office_phone: str, campaign: Campaign, group_nam
     report = OfficeReport.objects.create(
         office=office, kind="phone_wrong", details=f"Wrong number in {country}", proposed_phone=office_phone
     )
+    gateway = FaxGateway.objects.create(
+        host_country=country, kind=GatewayKind.EMAIL, address_template="{number}@fax." + country.lower()
+    )
     return {
         Office: office,
+        FaxGateway: gateway,
         OfficeReport: report,
         Event: proposed_event,
         Letter: letter,
@@ -219,6 +224,8 @@ PUBLIC_OR_TOKEN = {
     "corrections:office_report", "corrections:office_report_sent",
     "sharing:embed", "sharing:og_image", "sharing:mastodon_share",
     "sharing_api:campaign", "sharing_api:country", "sharing_api:not_found",
+    # The fax gateway's report: its address carries a per-letter secret (faxing/tokens.py).
+    "faxing:sinch_callback",
 }  # fmt: skip
 
 

@@ -1,5 +1,5 @@
-"""The outbox: claim a letter atomically, send it once through the ESP adapter, record the outcome; sweep
-what got stuck.
+"""The outbox: claim a letter atomically, send it once through its courier (campaign/couriers.py: email through
+the ESP adapter, or fax through the country's gateway), record the outcome; sweep what got stuck.
 
 Double-send policy: a letter whose earlier attempt may have reached the ESP (attempts > 1 after the claim:
 a worker died, or a transient error after the request left) is first looked up at the ESP by the
@@ -14,23 +14,18 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 from common.queueing import task_queue_on_commit
 
-from ..emails import letter_message_build
-from ..esp import EspLookupError, SendResult, esp_adapter
-from ..models import Campaign, ContactChannel, Letter, LetterStatus
+from ..couriers import letter_courier
+from ..esp import EspLookupError, SendResult
+from ..models import Campaign, Letter, LetterStatus
 from ..selectors import letter_for_sending
 from ..tasks import letter_send_task
 from .contacts import contact_record
 from .forget import REASON_WITHDRAWN
 
 logger = logging.getLogger(__name__)
-
-# Stored in English like the ESP's own reasons; the status page translates the ones it knows.
-REASON_OFFICE_NOT_EMAILABLE = gettext_noop("The office's email address is no longer in use for mail.")
-
 
 REPORTED_BY_THE_ESP = [LetterStatus.DELIVERED, LetterStatus.BOUNCED, LetterStatus.COMPLAINED, LetterStatus.REJECTED]
 
@@ -62,10 +57,10 @@ def letter_send(*, letter_id: int) -> LetterStatus | None:
     if not letter_claim(letter_id=letter_id):
         return None
     letter = letter_for_sending(letter_id=letter_id)
-    esp = esp_adapter()
+    courier = letter_courier(channel=letter.channel)
     if letter.attempts > 1:
         try:
-            earlier_message_id = esp.accepted_message_id(letter_ref=letter.reply_token)
+            earlier_message_id = courier.accepted_id(letter=letter)
         except EspLookupError as error:
             letter_release(letter=letter)  # rather wait than risk a duplicate
             raise LetterSendTransientError(str(error)) from error
@@ -73,10 +68,10 @@ def letter_send(*, letter_id: int) -> LetterStatus | None:
             return letter_mark_sent(letter=letter, esp_message_id=earlier_message_id)
     if letter.submission.erased_at is not None:
         return letter_mark_failed(letter=letter, reason=REASON_WITHDRAWN)
-    if not letter.office.can_receive_email:
-        return letter_mark_failed(letter=letter, reason=REASON_OFFICE_NOT_EMAILABLE)
-    message = letter_message_build(letter, closing=letter.template_closing or "")
-    outcome = esp.send(message=message, recipient=letter.office.email)
+    undeliverable = courier.undeliverable_reason(letter=letter)
+    if undeliverable:
+        return letter_mark_failed(letter=letter, reason=undeliverable)
+    outcome = courier.send(letter=letter)
     if outcome.result == SendResult.TRY_LATER:
         letter_release(letter=letter)
         raise LetterSendTransientError(outcome.reason)
@@ -101,7 +96,8 @@ def letter_mark_sent(*, letter: Letter, esp_message_id: str) -> LetterStatus:
                 esp_message_id=esp_message_id, sent_at=now
             )
         if updated:
-            contact_record(campaign=letter.campaign, office=letter.office, channel=ContactChannel.EMAIL_SENT)
+            channel = letter_courier(channel=letter.channel).contact_channel
+            contact_record(campaign=letter.campaign, office=letter.office, channel=channel)
     logger.info("letter %s sent, ESP message %s", letter.pk, esp_message_id)
     return LetterStatus.SENT
 

@@ -1,4 +1,4 @@
-"""The email channel's submissions: create, confirm (double opt-in), forget."""
+"""The submissions the outbox sends (by email or by fax): create, confirm (double opt-in), forget."""
 
 import datetime
 import enum
@@ -15,7 +15,7 @@ from common.abuse import rate_limit_hit
 from common.queueing import task_queue_on_commit
 from embassies.models import Office
 
-from ..models import Campaign, Letter, LetterStatus, LetterTemplate, Submission
+from ..models import Campaign, Letter, LetterChannel, LetterStatus, LetterTemplate, Submission
 from ..senders import UNLINKED, email_normalise, sender_hash_for
 from ..tasks import submission_confirmation_send_task, submission_copy_send_task
 from ..tokens import (
@@ -79,8 +79,10 @@ def submission_create(
     send_copy: bool,
     interface_language: str,
     share_email: bool = False,
+    channel: LetterChannel = LetterChannel.EMAIL,
 ) -> Submission:
-    """Store the supporter's letters as pending and ask them, by email, to confirm."""
+    """Store the supporter's letters as pending and ask them, by email, to confirm. channel: how the outbox
+    delivers them, by email or by fax."""
     sender_hash = sender_hash_for(email, campaign_id=campaign.pk)
     with transaction.atomic():
         submission = Submission.objects.create(
@@ -100,7 +102,7 @@ def submission_create(
         # Only the hashes are stored; the tokens are recomputed for each email that carries a link.
         Submission.objects.filter(pk=submission.pk).update(**submission_token_hashes(submission=submission))
         Letter.objects.bulk_create(
-            Letter(submission=submission, campaign=campaign, office=office, sender_hash=sender_hash)
+            Letter(submission=submission, campaign=campaign, office=office, sender_hash=sender_hash, channel=channel)
             for office in offices
         )
         task_queue_on_commit(submission_confirmation_send_task, submission.pk, interface_language)

@@ -18,11 +18,14 @@ from common.http import public_page
 from embassies.links import web_url
 from embassies.models import Office
 
+from ..couriers import fax_courier
 from ..forms import (
     CHANNEL_CONTACT_FORM,
     CHANNEL_EMAIL,
+    CHANNEL_FAX,
     CHANNEL_MAILTO,
     CHANNEL_PREVIEW,
+    OUTBOX_CHANNELS,
     LetterForm,
     letter_prefill_initial,
 )
@@ -36,6 +39,7 @@ from ..shortcuts import campaign_open_or_404, letter_page_context
 ACTIONS = {
     "preview": CHANNEL_PREVIEW,
     "email": CHANNEL_EMAIL,
+    "fax": CHANNEL_FAX,
     "mailto": CHANNEL_MAILTO,
     "contact_form": CHANNEL_CONTACT_FORM,
 }
@@ -99,8 +103,8 @@ def letter_form(request: HttpRequest, slug: str, cc: str) -> HttpResponse:
     form = LetterForm(request.POST, campaign=campaign, host_country=host_country, channel=channel)
     if not form.is_valid():
         return _letter_page(request, form=form, context=context)
-    if channel == CHANNEL_EMAIL:
-        return _email_submit(request, campaign=campaign, form=form, context=context)
+    if channel in OUTBOX_CHANNELS:
+        return _outbox_submit(request, campaign=campaign, form=form, context=context)
     if channel in SELF_SENT:
         return _self_sent_page(request, campaign=campaign, form=form, context=context, way=SELF_SENT[channel])
     return _letter_page(request, form=form, context={**context, "drafts": _drafts(form)})
@@ -116,6 +120,8 @@ def _letter_page(request: HttpRequest, *, form: LetterForm, context: dict, statu
         "letter_is_draft": bool(template and not template.reviewed),
         "contact_forms_offered": any(web_url(office.contact_form_url) for office in form.office_list),
         "fax_offices": [office for office in form.chosen_offices() if office.fax],
+        "fax_sending": any(office.fax for office in form.office_list)
+        and fax_courier().sending_available(host_country=form.host_country),
     }
     return render(request, "campaign/letter_form.html", context, status=status)
 
@@ -134,7 +140,8 @@ def _drafts(form: LetterForm) -> list[tuple[Office, RenderedLetter]]:
     )
 
 
-def _email_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm, context: dict) -> HttpResponse:
+def _outbox_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm, context: dict) -> HttpResponse:
+    """Send by email or by fax: the campaign sends the letters once the supporter confirms their address."""
     data = form.cleaned_data
     try:
         verdict = submission_sender_check(client_ip=client_ip(request), email=data["email"])
@@ -175,6 +182,7 @@ def _email_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm,
         send_copy=data["send_copy"],
         share_email=data["share_email"],
         interface_language=translation.get_language() or settings.LANGUAGE_CODE,
+        channel=OUTBOX_CHANNELS[form.channel],
     )
     # The next page names the address, so a typo shows. It rides in the one-time messages cookie: nothing is kept.
     messages.info(request, data["email"], extra_tags=SENT_TO_TAG)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "events",
     "sharing",
     "corrections",
+    "faxing",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +264,11 @@ ESP_CLASSES = {
 ESP = env.str("ESP", "postmark", validate=validate.OneOf(list(ESP_CLASSES)))
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", ESP_CLASSES[ESP][0])
 LETTER_ESP_ADAPTER = env.str("LETTER_ESP_ADAPTER", ESP_CLASSES[ESP][1])
+# Fax letters (campaign/couriers.py): the courier that renders them and hands them to each country's gateway,
+# which organisers configure in the admin. Empty: no country offers sending by fax.
+LETTER_FAX_COURIER = env.str("LETTER_FAX_COURIER", "faxing.courier.GatewayFaxCourier")
+# How long the fax API may take to answer one request.
+FAX_API_TIMEOUT_SECONDS = env.int("FAX_API_TIMEOUT_SECONDS", 30)
 ANYMAIL = {
     "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", ""),
     "POSTMARK_API_URL": env.str("POSTMARK_API_URL", "https://api.postmarkapp.com/"),

@@ -27,6 +27,7 @@ from campaign.identity import image_reencode
 from campaign.models import Campaign, Submission
 from campaign.tokens import submission_forget_token, submission_status_token, submission_token_hashes
 from embassies.models import Office
+from faxing.models import FaxGateway, GatewayKind
 from tests.factories import LetterFactory, SubmissionFactory
 
 pytestmark = pytest.mark.browser
@@ -89,6 +90,9 @@ def world_build() -> World:
     campaign.image.save(image.name, ContentFile(image.content), save=False)
     campaign.save()
     office = Office.objects.filter(host_country="CZ", email__gt="").order_by("pk").first()
+    # A fax gateway, so the letter form's and the office page's "by fax" parts are checked too.
+    Office.objects.filter(pk=office.pk, fax="").update(fax="+420233342001")
+    FaxGateway.objects.create(host_country="CZ", kind=GatewayKind.EMAIL, address_template="{number}@sinchfax.com")
     submission = SubmissionFactory(campaign=campaign, email="jana@example.org")
     LetterFactory(submission=submission, campaign=campaign, office=office)
     Submission.objects.filter(pk=submission.pk).update(**submission_token_hashes(submission=submission))

@@ -14,11 +14,11 @@ import pytest
 from anymail.backends.test import EmailBackend as AnymailTestBackend
 from anymail.message import AnymailRecipientStatus
 
+from campaign.couriers import REASON_OFFICE_NOT_EMAILABLE
 from campaign.esp import AnymailAdapter, EspLookupError
 from campaign.models import ContactChannel, ContactEvent, Letter, LetterStatus
 from campaign.services.forget import REASON_WITHDRAWN
 from campaign.services.outbox import (
-    REASON_OFFICE_NOT_EMAILABLE,
     LetterSendTransientError,
     letter_claim,
     letter_mark_failed,

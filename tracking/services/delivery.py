@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign.esp import LETTER_REF_METADATA
-from campaign.models import ContactChannel, Letter, LetterStatus, WebhookEvent
+from campaign.models import ContactChannel, Letter, LetterChannel, LetterStatus, WebhookEvent
 from campaign.services import contact_record
 from common.mail import mail_send
 from embassies.models import Office
@@ -93,6 +93,8 @@ def _event_to_letter_apply(
 ) -> bool:
     """The event's verdict on one letter (locked by the caller). True if it changed the letter."""
     new_status = EVENT_STATUS[event_type]
+    if letter.channel == LetterChannel.FAX:
+        return _fax_email_event_apply(letter=letter, new_status=new_status, description=description or event_type)
     if recipient and recipient.lower() != letter.office.email.lower():
         return False  # e.g. the Cc'd reply address: not the office's mail
     if new_status == LetterStatus.BOUNCED and transient:
@@ -112,6 +114,17 @@ def _event_to_letter_apply(
         _office_flag(
             office=letter.office, reason=f"{event_type} on {timezone.localdate().isoformat()}: {description or ''}"
         )
+    return True
+
+
+def _fax_email_event_apply(*, letter: Letter, new_status: LetterStatus, description: str) -> bool:
+    """An email-to-fax letter's email went to the fax gateway, not to the office: its delivery says nothing of the
+    fax, and its bounce is the gateway's refusal, which shows on the letter but never flags the office's email."""
+    if new_status == LetterStatus.DELIVERED or letter.status not in DELIVERED_ONLY_FROM:
+        return False
+    letter.status = new_status
+    letter.failure_reason = f"The fax gateway refused the letter: {description}"[:500]
+    letter.save(update_fields=["status", "failure_reason", "status_changed_at"])
     return True
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from campaign.couriers import fax_courier
 from campaign.models import INTENT_CHANNELS, Campaign, ContactChannel
 from campaign.selectors import campaign_is_open
 from common.abuse import client_ip
@@ -99,6 +100,7 @@ def _office_page(request: HttpRequest, *, campaign: Campaign, office: Office, st
             "figures": office_progress_get(campaign=campaign, office=office),
             "call_script": call_script_for(campaign=campaign),
             "counts_open": campaign_is_open(campaign=campaign),
+            "fax_sending": bool(office.fax) and fax_courier().sending_available(host_country=office.host_country.code),
             "channels": CHANNELS,
             "channel_labels": dict(ContactChannel.choices),
             "intent_channels": INTENT_CHANNELS,
