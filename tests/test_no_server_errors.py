@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from faxing.models import FaxGateway, GatewayKind
 from tests.factories import VerifiedOfficeFactory, started_long_ago
 from tests.fuzzing import FUZZ, TEXT
 
@@ -16,14 +17,18 @@ pytestmark = pytest.mark.django_db
 
 IDS = st.one_of(TEXT, st.integers(min_value=-(2**70), max_value=2**70).map(str))
 LANGUAGES = ["en", "cs", "uk", "de", "fr"]
-ACTIONS = st.sampled_from(["preview", "email", "mailto", "language", "print", "", "x"])
+ACTIONS = st.sampled_from(["preview", "email", "fax", "mailto", "contact_form", "language", "print", "", "x"])
 PAGE_TOKENS = st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="/?#"), min_size=1)
 WEBHOOK_AUTH = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"test:test-webhook-secret").decode()}
 
 
 @pytest.fixture
 def site(campaign):
-    offices = [VerifiedOfficeFactory(name="Embassy", city="Praha"), VerifiedOfficeFactory(name="Consulate")]
+    offices = [
+        VerifiedOfficeFactory(name="Embassy", city="Praha", fax="+420233342001"),
+        VerifiedOfficeFactory(name="Consulate"),
+    ]
+    FaxGateway.objects.create(host_country="CZ", kind=GatewayKind.EMAIL, address_template="{number}@sinchfax.com")
     return campaign, offices
 
 
