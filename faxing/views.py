@@ -2,7 +2,8 @@
 
 The address itself authenticates the report (tokens.py). Sinch sends JSON when asked to, as we do, and
 multipart/form-data otherwise; both are read. It retries a report that is not answered 2xx, so a report that
-cannot be read is answered 400 with the reason, and one that is read is answered 200 even when it changes nothing.
+cannot be read is answered 400 with the reason, and one that is read is answered 200 even when it changes nothing,
+except a report that comes before the outbox's retry recorded its fax (409, so Sinch sends it again).
 """
 
 import json
@@ -56,7 +57,9 @@ def _report_read(request: HttpRequest) -> tuple[str, dict]:
             raise UnreadableReport("The report is not a JSON object.")
         event, fax = report.get("event"), report.get("fax")
     elif request.content_type == "multipart/form-data":
-        event, fax = request.POST.get("event"), _json_parse(request.POST.get("fax", "").encode())
+        if "fax" not in request.POST:
+            raise UnreadableReport("The report needs an event and a fax object.")
+        event, fax = request.POST.get("event"), _json_parse(request.POST["fax"].encode())
     else:
         raise UnreadableReport("Send application/json or multipart/form-data.")
     if not isinstance(fax, dict) or not isinstance(event, str):
