@@ -7,7 +7,7 @@ guards against a second copy; Sinch is asked by the letter's callback address.
 
 from django.utils.translation import gettext_noop
 
-from campaign.esp import SendOutcome, esp_adapter
+from campaign.esp import SendOutcome, SendResult, esp_adapter
 from campaign.models import ContactChannel, Letter
 
 from .documents import fax_filename, letter_fax_pdf
@@ -45,6 +45,8 @@ class GatewayFaxCourier:
 
     def send(self, *, letter: Letter) -> SendOutcome:
         gateway = self._gateway(letter)
+        if gateway is None:  # switched off since undeliverable_reason looked
+            return SendOutcome(SendResult.REFUSED, reason=REASON_NO_GATEWAY)
         pdf, filename = letter_fax_pdf(letter=letter), fax_filename(letter=letter)
         if gateway.kind == GatewayKind.EMAIL:
             message = fax_message_build(letter=letter, gateway=gateway, pdf=pdf, filename=filename)
