@@ -1,4 +1,5 @@
-"""Writes of the fax channel: a gateway's report that a fax went through or failed."""
+"""Writes of the fax channel: a gateway's report that a fax went through or failed, and the gateway's copy of the
+letter deleted once it has."""
 
 import logging
 
@@ -6,6 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign.models import Letter, LetterChannel, LetterStatus
+from common.queueing import task_queue_on_commit
+
+from .models import FaxGateway, GatewayKind
+from .sinch import SinchFaxApi
+from .tasks import fax_content_delete_task
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +45,25 @@ def fax_report_apply(*, letter_id: int, fax_id: str, status: str, reason: str) -
         letter.failure_reason = "" if outcome == LetterStatus.DELIVERED else fax_failure_reason(reason)
         letter.status_changed_at = timezone.now()
         letter.save(update_fields=["status", "failure_reason", "status_changed_at"])
+        task_queue_on_commit(fax_content_delete_task, letter_id, fax_id)
     logger.info("fax letter %s: %s", letter_id, outcome)
     return True
 
 
 def fax_failure_reason(reason: str) -> str:
     return f"The fax did not go through: {reason or 'no reason given'}"[:500]
+
+
+def fax_content_delete(*, letter_id: int, fax_id: str) -> bool:
+    """Sinch keeps each fax's document, the supporter's letter, for 13 months: once the fax has its outcome, ask
+    Sinch to delete it. True when Sinch no longer has it. Raises FaxApiError for the task to retry."""
+    letter = Letter.objects.select_related("office").filter(pk=letter_id, channel=LetterChannel.FAX).first()
+    if letter is None or not fax_id:
+        return False
+    # Even a gateway switched off since: its account still holds the letter.
+    gateway = FaxGateway.objects.filter(host_country=letter.office.host_country, kind=GatewayKind.SINCH).first()
+    if gateway is None:
+        return False
+    SinchFaxApi(gateway).fax_content_delete(fax_id=fax_id)
+    logger.info("fax letter %s: Sinch's copy deleted", letter_id)
+    return True

@@ -6,6 +6,7 @@ reached Sinch is looked up before it is sent again: by the callback address, whi
 """
 
 import logging
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -22,6 +23,10 @@ logger = logging.getLogger(__name__)
 ACCOUNT_TROUBLE = {401, 402, 403}
 LOOKUP_PAGE_SIZE = 1000  # Sinch's largest page
 LOOKUP_MAX_PAGES = 20
+
+
+class FaxApiError(Exception):
+    """The fax API could not do what was asked now; try again later."""
 
 
 class SinchFaxApi:
@@ -58,6 +63,17 @@ class SinchFaxApi:
             # Taken, perhaps, but unreadable: the retry looks the fax up before sending it again.
             return SendOutcome(SendResult.TRY_LATER, reason="The fax API answered without a fax id.")
         return SendOutcome(SendResult.ACCEPTED, message_id=fax_id)
+
+    def fax_content_delete(self, *, fax_id: str) -> None:
+        """Delete the document Sinch keeps of a fax (its record stays). Raises FaxApiError to be tried again."""
+        try:
+            response = self.session.delete(
+                f"{self.faxes_url}/{quote(fax_id, safe='')}/file", timeout=settings.FAX_API_TIMEOUT_SECONDS
+            )
+        except requests.RequestException as error:
+            raise FaxApiError(f"The fax API did not answer: {error.__class__.__name__}") from error
+        if response.status_code not in (200, 202, 204, 404):  # 404: nothing (left) to delete
+            raise FaxApiError(api_reason(response))
 
     def fax_find(self, *, to: str, callback_url: str) -> str | None:
         """The id of an outbound fax to this number sent with this callback address, None if there is none.

@@ -65,6 +65,7 @@ class FakeSinch:
         self.faxes: list[dict] = []  # Sinch's Fax objects, oldest first
         self.uploads: list[dict] = []  # every accepted upload: to, callbackUrl, callbackUrlContentType, pdf, filename
         self.requests: list[tuple[str, str]] = []  # (method, path with query) of every request
+        self.deleted: list[str] = []  # ids of the faxes whose document was deleted
         self.canned: list[tuple] = []  # what the next requests get instead of Sinch's own answer
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), SinchHandler)
         self.server.daemon_threads = True
@@ -280,6 +281,25 @@ class SinchHandler(BaseHTTPRequestHandler):
         if url.path != fake.faxes_path:
             return self._reply(404, {"code": "404", "error": "Not found", "message": "No such resource."})
         return self._reply(200, fake.faxes_list(parse_qs(url.query)))
+
+    def do_DELETE(self):
+        """DELETE …/faxes/{id}/file: Sinch deletes the fax's stored document and keeps its record (hasFile false)."""
+        fake = self.server.fake
+        fake.requests.append(("DELETE", self.path))
+        canned = self._canned()
+        if canned and canned[0] == "answer":
+            return self._reply(canned[1], canned[2])
+        if not self._authorised():
+            return self._reply(401)
+        prefix, _slash, fax_id = urlsplit(self.path).path.removesuffix("/file").rpartition("/")
+        with fake.lock:
+            found = [fax for fax in fake.faxes if fax["id"] == fax_id]
+            gone = not found or found[0].get("hasFile") is False
+            if prefix != fake.faxes_path or gone or not self.path.endswith("/file"):
+                return self._reply(404, {"code": "404", "error": "Not found", "message": "No such resource."})
+            found[0]["hasFile"] = False
+            fake.deleted.append(fax_id)
+        return self._reply(200)
 
     def do_POST(self):
         fake = self.server.fake

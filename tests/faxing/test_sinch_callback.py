@@ -8,6 +8,8 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from campaign.models import Letter, LetterStatus
+from faxing.services import fax_content_delete
+from faxing.sinch import FaxApiError
 from faxing.tokens import fax_callback_token
 from tests.fuzzing import FUZZ, TEXT
 
@@ -246,3 +248,26 @@ def test_no_callback_body_gives_a_500_or_changes_a_letter_unless_it_is_its_own_c
     else:
         assert letter.status == LetterStatus.SENT
         assert letter.failure_reason == ""
+
+
+def test_once_a_fax_has_its_outcome_sinchs_copy_of_the_letter_is_deleted(
+    client, campaign, sinch, sinch_gateway, django_capture_on_commit_callbacks
+):
+    letter, fax = sent_fax(campaign, sinch)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report(client, letter, *completion_callback(fax, as_json=True, status="FAILURE", error_message="Busy"))
+
+    assert sinch.deleted == [fax["id"]]
+    assert fax["hasFile"] is False
+
+
+def test_a_deletion_sinch_cannot_do_now_is_tried_again(campaign, sinch, sinch_gateway):
+    letter, fax = sent_fax(campaign, sinch)
+    sinch.answer_next(503, {"code": "503", "error": "Unavailable", "message": "Try again later."})
+
+    with pytest.raises(FaxApiError):
+        fax_content_delete(letter_id=letter.pk, fax_id=fax["id"])
+    assert fax_content_delete(letter_id=letter.pk, fax_id=fax["id"]) is True
+    assert fax_content_delete(letter_id=letter.pk, fax_id=fax["id"]) is True  # already gone: Sinch answers 404
+    assert sinch.deleted == [fax["id"]]
