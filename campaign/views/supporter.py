@@ -165,8 +165,9 @@ def _outbox_submit(request: HttpRequest, *, campaign: Campaign, form: LetterForm
             _(
                 "Many letters were sent from your network in the last hour (a shared connection, perhaps). To tell "
                 "people from spam robots, your browser now does a short automatic check: wait a few seconds, then "
-                "press “Send by email” again."
-            ),
+                "press “%(button)s” again."
+            )
+            % {"button": _("Send by fax") if form.channel == CHANNEL_FAX else _("Send by email")},
         )
         return _letter_page(request, form=form, context=context, status=429)
     submission_create(

@@ -201,3 +201,17 @@ def test_the_progress_page_says_what_the_fax_count_holds(client, campaign):
     page = client.get(reverse("tracking:progress", args=[campaign.slug])).content.decode()
 
     assert "Faxes the campaign sent through a country's fax gateway" in page
+
+
+def test_a_busy_network_is_asked_for_the_browser_check_naming_the_fax_button(
+    client, settings, campaign, faxable, email_gateway, letter_data
+):
+    settings.RATE_LIMIT_LETTERS_PER_IP = 1
+    settings.POW_DIFFICULTY_BITS = 8
+    client.post(FORM_URL, letter_data(action="fax", office_keys=("embassy",), email="first@example.org"))
+
+    response = client.post(FORM_URL, letter_data(action="fax", office_keys=("embassy",), email="second@example.org"))
+
+    assert response.status_code == 429
+    assert "wait a few seconds, then press “Send by fax” again." in response.content.decode()
+    assert Letter.objects.count() == 1
