@@ -11,6 +11,7 @@ import pytest
 import campaign.emails
 import corrections.emails  # noqa: F401  (declares the digest and the reporter's answer)
 import events.emails  # noqa: F401  (declares the organisers' notice of a proposal)
+import faxing.emails  # noqa: F401  (declares the letter's PDF mailed to an email-to-fax gateway)
 import tracking.emails
 from campaign.models import LetterStatus
 from common.mail import MAIL_INTENTS, address_format, display_name_sanitise, mail_send
@@ -45,6 +46,7 @@ def test_every_email_is_an_intent_with_a_subject_and_a_plain_text_template():
         "corrections/emails/digest",
         "corrections/emails/report_answer",
         "events/emails/event_proposed",
+        "faxing/emails/fax",
     }
     for name in MAIL_INTENTS:
         get_template(f"{name}_subject.txt")
