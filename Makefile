@@ -46,14 +46,20 @@ lint: $(VENV)/.dev-installed
 # (and deletes) around the run; the real-worker tests get databases of their own on it. The second pass leaves out
 # the browser tests (-m "not browser"): they check pages, scripts and layout in Chromium, which the database does not
 # change, and running them twice would take CI near its time limit.
+# Each pass runs in two pytest-xdist processes (PYTEST_PARALLEL): the real-worker and browser tests mostly wait on
+# Celery, Redis and Chromium, so a second process fills the idle CPU. Each process has its own test database
+# (pytest-django adds gw0/gw1 to the name) and every port, folder and database a test starts is its own.
+# A single test still runs alone and without xdist: .venv/bin/pytest tests/x.py.
+PYTEST_PARALLEL := -n 2 --dist loadgroup
 test: system-packages-test $(VENV)/.dev-installed compile-messages lint
-	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/with_postgres.py $(VENV)/bin/pytest -m "not browser"
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_PARALLEL)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/with_postgres.py $(VENV)/bin/pytest $(PYTEST_PARALLEL) -m "not browser"
 
-# Only the PostgreSQL pass; pytest arguments in ARGS, e.g. make test-postgres ARGS="-x tests/campaign".
+# Only the PostgreSQL pass; pytest arguments in ARGS, e.g. make test-postgres ARGS="-x tests/campaign"
+# (ARGS="-n 0 ..." runs it in one process).
 .PHONY: test-postgres
 test-postgres: system-packages-test $(VENV)/.dev-installed compile-messages
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/with_postgres.py $(VENV)/bin/pytest $(ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/with_postgres.py $(VENV)/bin/pytest $(PYTEST_PARALLEL) $(ARGS)
 
 # One letter end to end through gunicorn, a Celery worker and beat on the production settings, PostgreSQL and
 # Redis, with a local stand-in for the ESP (scripts/smoke.py). CI runs it after `make test`.
