@@ -87,7 +87,10 @@ def picture_reencode(
     kind = source.format
     try:
         # The orientation tag goes with the metadata, so it is applied to the pixels first.
-        picture = _pixels_only(ImageOps.exif_transpose(source), kind=kind)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Corrupt EXIF data", category=UserWarning)
+            transposed = ImageOps.exif_transpose(source)
+        picture = _pixels_only(transposed, kind=kind)
         if max_side is not None:
             picture.thumbnail((max_side, max_side))
         output = io.BytesIO()
@@ -134,6 +137,8 @@ def _strict_decoding() -> Iterator[None]:
     While an upload is decoded both refuse; the lock keeps two uploads from restoring each other's values."""
     with _STRICT_DECODING, warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Corrupt EXIF goes with the rest of the metadata; Pillow's warning about it would only fill the logs.
+        warnings.filterwarnings("ignore", message="Corrupt EXIF data", category=UserWarning)
         before = ImageFile.LOAD_TRUNCATED_IMAGES
         ImageFile.LOAD_TRUNCATED_IMAGES = False
         try:
