@@ -7,9 +7,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from campaign.models import LetterStatus
 from embassies.admin.scoped import CountryScopedAdmin
 
 from .models import SINCH_API_URL, FaxGateway
+from .selectors import fax_activity_get
 
 
 class FaxGatewayForm(forms.ModelForm):
@@ -38,11 +40,27 @@ class FaxGatewayAdmin(CountryScopedAdmin):
     form = FaxGatewayForm
     list_display = ["host_country", "kind", "is_active", "updated_at"]
     list_filter = ["kind", "is_active"]
+    readonly_fields = ["recent_faxes"]
     fieldsets = [
-        (None, {"fields": ["host_country", "kind", "is_active"]}),
+        (None, {"fields": ["host_country", "kind", "is_active", "recent_faxes"]}),
         (_("Email to fax"), {"fields": ["address_template", "sender_email"]}),
         (_("Sinch Fax API"), {"fields": ["api_url", "project_id", "key_id", "key_secret"]}),
     ]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"kind": "email", **super().get_changeform_initial_data(request)}
+
+    @admin.display(description=_("faxes in the last 7 days"))
+    def recent_faxes(self, gateway: FaxGateway) -> str:
+        if not gateway.pk:
+            return "—"
+        activity = fax_activity_get(host_country=gateway.host_country.code)
+        if not activity.by_status:
+            return _("None yet.")
+        labels = dict(LetterStatus.choices)
+        counts = ", ".join(
+            f"{labels.get(status, status)}: {count}" for status, count in sorted(activity.by_status.items())
+        )
+        if not activity.last_failure:
+            return counts
+        return _("%(counts)s. Last failure: %(reason)s") % {"counts": counts, "reason": activity.last_failure}

@@ -1,10 +1,15 @@
 """Organisers set up the fax gateway of their own countries only; the key secret is never shown back."""
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
+from campaign.models import Letter, LetterChannel, LetterStatus
 from faxing.models import FaxGateway, GatewayKind
+from tests.factories import LetterFactory, VerifiedOfficeFactory
 
 from .conftest import organiser_for
 
@@ -108,3 +113,27 @@ def test_one_gateway_per_country(client, organiser_cz):
 
     assert response.status_code == 200
     assert FaxGateway.objects.count() == 1
+
+
+def test_the_gateway_page_shows_what_its_faxes_did_this_week(client, organiser_cz, campaign):
+    gateway = FaxGateway.objects.create(host_country="CZ", kind=GatewayKind.EMAIL, address_template="{number}@f.cz")
+    prague = VerifiedOfficeFactory(host_country="CZ", fax="+420233342001")
+    warsaw = VerifiedOfficeFactory(host_country="PL", fax="+48226252700")
+    for office, status, reason in [
+        (prague, LetterStatus.SENT, ""),
+        (prague, LetterStatus.DELIVERED, ""),
+        (prague, LetterStatus.FAILED, "The fax did not go through: Busy"),
+        (warsaw, LetterStatus.FAILED, "The fax did not go through: No answer"),
+    ]:
+        LetterFactory(
+            office=office, campaign=campaign, submission__campaign=campaign, channel=LetterChannel.FAX,
+            status=status, failure_reason=reason,
+        )  # fmt: skip
+    old = LetterFactory(office=prague, campaign=campaign, submission__campaign=campaign, channel=LetterChannel.FAX)
+    Letter.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    client.force_login(organiser_cz)
+
+    page = client.get(reverse("admin:faxing_faxgateway_change", args=[gateway.pk])).content.decode()
+
+    assert "Delivered: 1, Failed: 1, Sent: 1. Last failure: The fax did not go through: Busy" in page
+    assert "No answer" not in page
