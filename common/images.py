@@ -87,10 +87,7 @@ def picture_reencode(
     kind = source.format
     try:
         # The orientation tag goes with the metadata, so it is applied to the pixels first.
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Corrupt EXIF data", category=UserWarning)
-            transposed = ImageOps.exif_transpose(source)
-        picture = _pixels_only(transposed, kind=kind)
+        picture = _pixels_only(ImageOps.exif_transpose(source), kind=kind)
         if max_side is not None:
             picture.thumbnail((max_side, max_side))
         output = io.BytesIO()

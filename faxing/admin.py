@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.models import LetterStatus
 from embassies.admin.scoped import CountryScopedAdmin
 
-from .models import SINCH_API_URL, FaxGateway
+from .models import SINCH_API_URL, FaxGateway, GatewayKind
 from .selectors import fax_activity_get
 
 
@@ -48,7 +48,7 @@ class FaxGatewayAdmin(CountryScopedAdmin):
     ]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        return {"kind": "email", **super().get_changeform_initial_data(request)}
+        return {"kind": GatewayKind.EMAIL, **super().get_changeform_initial_data(request)}
 
     @admin.display(description=_("faxes in the last 7 days"))
     def recent_faxes(self, gateway: FaxGateway) -> str:

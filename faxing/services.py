@@ -4,7 +4,6 @@ letter deleted once it has."""
 import logging
 
 from django.db import transaction
-from django.utils import timezone
 
 from campaign.models import Letter, LetterChannel, LetterStatus
 from common.queueing import task_queue_on_commit
@@ -43,7 +42,6 @@ def fax_report_apply(*, letter_id: int, fax_id: str, status: str, reason: str) -
             return False
         letter.status = outcome
         letter.failure_reason = "" if outcome == LetterStatus.DELIVERED else fax_failure_reason(reason)
-        letter.status_changed_at = timezone.now()
         letter.save(update_fields=["status", "failure_reason", "status_changed_at"])
         task_queue_on_commit(fax_content_delete_task, letter_id, fax_id)
     logger.info("fax letter %s: %s", letter_id, outcome)

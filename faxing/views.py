@@ -7,7 +7,6 @@ except a report that comes before the outbox's retry recorded its fax (409, so S
 """
 
 import json
-import logging
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,8 +15,6 @@ from django.views.decorators.http import require_POST
 
 from .services import FaxReportTooEarly, fax_report_apply
 from .tokens import fax_callback_token_valid
-
-logger = logging.getLogger(__name__)
 
 
 class UnreadableReport(ValueError):
